@@ -1,0 +1,42 @@
+"""The library's front door: open the data, then ask questions with :mod:`sco_graph.queries`.
+
+>>> from sco_graph import api, queries
+>>> graph = api.open_graph()
+>>> [row.counterpart.name for row in queries.who_met(graph, "Zhang Ming").meetings]
+['Sadyr Japarov']
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sco_graph.errors import UsageError
+from sco_graph.graph import Graph
+from sco_graph.load import bundled_files, collect
+
+DATA_ENV = "SCO_GRAPH_DATA"
+
+
+def data_from_environment() -> list[Path]:
+    """Extra data paths from ``SCO_GRAPH_DATA`` (separated like PATH)."""
+    value = os.environ.get(DATA_ENV, "")
+    return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+
+
+def input_files(data: list[Path] | None = None, bundled: bool = True) -> list[Path]:
+    files = bundled_files() if bundled else []
+    files += collect(list(data or []))
+    if not files:
+        raise UsageError("no data to load: --no-bundled needs at least one --data file or folder")
+    return list(dict.fromkeys(files))
+
+
+def open_graph(data: list[Path] | None = None, bundled: bool = True) -> Graph:
+    """Open the bundled dataset plus ``data``, compiling them into the cache when needed."""
+    from sco_graph.cache import open_compiled
+
+    files = input_files(data, bundled)
+    description = "bundled data" if bundled and not data else f"{len(files)} data files"
+    store, entry = open_compiled(files, description)
+    return Graph(store, entry / "names.json" if entry is not None else None)

@@ -1,0 +1,313 @@
+"""The command line: thin typer commands over :mod:`sco_graph.queries`.
+
+Each command parses its arguments, calls one core function and hands the
+result to :func:`sco_graph.render.render`. Errors are caught in one place,
+:meth:`ScoGroup.main`, which prints one line to stderr and exits with the
+documented :class:`~sco_graph.errors.ExitCode`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from sco_graph import __version__
+from sco_graph.errors import ExitCode, ScoGraphError
+
+if TYPE_CHECKING:
+    from sco_graph.dates import PartialDate
+    from sco_graph.graph import Graph
+    from sco_graph.render import Format, Result
+
+PROG = "sco-graph"
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    one_line = " ".join(str(message).split())
+    sys.stderr.write(f"{PROG}: error: {one_line}\n")
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+class ScoGroup(TyperGroup):
+    """The command group, with sco-graph's single error boundary."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        del standalone_mode  # errors are always handled here, never by click's printer
+        try:
+            result = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+        except ScoGraphError as error:
+            _fail(error.message, error.code)
+        except KeyboardInterrupt:
+            _fail("interrupted", ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(ExitCode.OK)
+        except Exception as error:  # a click usage error, or a bug: never a traceback
+            if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+                _fail(error.format_message(), ExitCode.USAGE)
+            if os.environ.get("SCO_GRAPH_DEBUG"):
+                raise
+            _fail(f"unexpected {type(error).__name__}: {error} (set SCO_GRAPH_DEBUG=1 for details)", ExitCode.INTERNAL)
+        sys.exit(result if isinstance(result, int) else ExitCode.OK)
+
+
+app = typer.Typer(
+    cls=ScoGroup,
+    name=PROG,
+    help="Explore the Shanghai Cooperation Organisation's relations: sourced, dated facts from curated articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _Settings:
+    """Global options, read by every command that opens the data."""
+
+    data: list[Path] = []  # noqa: RUF012 - replaced per invocation
+    bundled: bool = True
+    graph: Graph | None = None
+
+
+SETTINGS = _Settings()
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def main_options(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Add a Turtle, N-Triples or JSON-LD file, or a folder of them (repeatable).", envvar=None),
+    ] = None,
+    no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Global options go before the command: sco-graph --data mine.ttl who-met Zhang Ming."""
+    from sco_graph.api import data_from_environment
+
+    del version
+    SETTINGS.data = [*data_from_environment(), *(data or [])]
+    SETTINGS.bundled = not no_bundled
+    SETTINGS.graph = None
+    logging.basicConfig(format=f"{PROG}: warning: %(message)s", level=logging.WARNING, stream=sys.stderr)
+
+
+def _graph() -> Graph:
+    from sco_graph.api import open_graph
+
+    if SETTINGS.graph is None:
+        SETTINGS.graph = open_graph(SETTINGS.data, SETTINGS.bundled)
+    return SETTINGS.graph
+
+
+def _date(text: str | None, option: str) -> PartialDate | None:
+    from sco_graph.dates import parse_user_date
+
+    return parse_user_date(text, option) if text is not None else None
+
+
+def _show(result: Result, fmt: Format) -> None:
+    from sco_graph.render import render
+
+    render(result, fmt)
+
+
+# ------------------------------------------------------------------ shared options
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table (on a terminal), json or csv.", case_sensitive=False)
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Only what was true (or had happened) by this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+]
+NameArgument = Annotated[list[str], typer.Argument(help="A name, alias, acronym or surname; quotes are optional.")]
+
+
+def _format(value: str) -> Format:
+    lowered = value.lower()
+    if lowered not in ("table", "json", "csv"):
+        raise typer.BadParameter(f"--format must be table, json or csv ({value!r} given)")
+    return lowered  # type: ignore[return-value]
+
+
+def _joined(words: list[str]) -> str:
+    return " ".join(words)
+
+
+# ------------------------------------------------------------------ commands
+@app.command("who-met")
+def who_met(name: NameArgument, fmt: FormatOption = "table", as_of: AsOfOption = None) -> None:
+    """Everyone NAME met, with date, place, occasion and sources.
+
+    Example: sco-graph who-met Zhang Ming
+    """
+    from sco_graph import queries
+
+    _show(queries.who_met(_graph(), _joined(name), _date(as_of, "--as-of")), _format(fmt))
+
+
+@app.command("neighbours")
+def neighbours(
+    name: NameArgument,
+    depth: Annotated[int, typer.Option("--depth", "-d", help="How many hops to expand (1 to 4); above 1 shows a tree.")] = 1,
+    entity_type: Annotated[str | None, typer.Option("--type", "-t", help="Only neighbours of this entity type (person, country, ...).")] = None,
+    relation: Annotated[str | None, typer.Option("--relation", "-r", help="Only this relation (met, member of, ...).")] = None,
+    fmt: FormatOption = "table",
+    as_of: AsOfOption = None,
+) -> None:
+    """Entities directly related to NAME, grouped by relation, with dates and sources.
+
+    An organisation's neighbours include its organs' relations, marked "via".
+    Example: sco-graph neighbours CSTO --depth 2
+    """
+    from sco_graph import queries
+
+    result = queries.neighbours(_graph(), _joined(name), depth, entity_type, relation, _date(as_of, "--as-of"))
+    _show(result, _format(fmt))
+
+
+app.command("neighbors", help="Alias of neighbours.", hidden=False)(neighbours)
+
+
+@app.command("path")
+def path(
+    start: Annotated[str, typer.Argument(help="Where the path starts (quote names with spaces).")],
+    end: Annotated[str, typer.Argument(help="Where the path ends (quote names with spaces).")],
+    max_hops: Annotated[int, typer.Option("--max-hops", "-k", help="Longest path to consider (1 to 10).")] = 6,
+    every: Annotated[bool, typer.Option("--all", help="List every simple path up to --max-hops, shortest first.")] = False,
+    fmt: FormatOption = "table",
+    as_of: AsOfOption = None,
+) -> None:
+    """How two entities are connected, hop by hop, each hop dated and sourced.
+
+    Example: sco-graph path "Terhi Hakala" "Sadyr Japarov"
+    """
+    from sco_graph import queries
+
+    _show(queries.path(_graph(), start, end, max_hops, every, _date(as_of, "--as-of")), _format(fmt))
+
+
+@app.command("timeline")
+def timeline(
+    name: Annotated[list[str] | None, typer.Argument(help="Entities whose events to list (all events when omitted).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    stop: Annotated[str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", "-t", help="Only events of this type (repeatable): meeting, summit, signing, ...")] = None,
+    fmt: FormatOption = "table",
+    as_of: AsOfOption = None,
+) -> None:
+    """Events in date order, each at its own precision; an organisation's include its organs'.
+
+    Example: sco-graph timeline CSTO --from 2018
+    """
+    from sco_graph import queries
+
+    graph = _graph()
+    names = queries.names_from_words(graph, name or [])
+    result = queries.timeline(graph, names, _date(start, "--from"), _date(stop, "--to"), types or [], _date(as_of, "--as-of"))
+    _show(result, _format(fmt))
+
+
+@app.command("show")
+def show(name: NameArgument, fmt: FormatOption = "table") -> None:
+    """An entity card: type, aliases, positions, memberships, events, counterparts and sources.
+
+    Example: sco-graph show Mirzayev
+    """
+    from sco_graph import queries
+
+    _show(queries.show(_graph(), _joined(name)), _format(fmt))
+
+
+@app.command("search")
+def search(
+    text: Annotated[list[str], typer.Argument(help="What to look for in names and aliases.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many results.")] = 10,
+    fmt: FormatOption = "table",
+) -> None:
+    """Fuzzy search over names and aliases, with scores from 0 to 100.
+
+    Example: sco-graph search mirzoyev
+    """
+    from sco_graph import queries
+
+    _show(queries.search(_graph(), _joined(text), limit), _format(fmt))
+
+
+@app.command("members")
+def members(
+    organisation: Annotated[list[str], typer.Argument(help="One or more organisations (quote names with spaces).")],
+    status: Annotated[str | None, typer.Option("--status", "-s", help="member, observer, partner or applicant.")] = None,
+    fmt: FormatOption = "table",
+    as_of: AsOfOption = None,
+) -> None:
+    """Who belonged to an organisation, with which status; on a date with --as-of.
+
+    Example: sco-graph members SCO --as-of 2016-06-01
+    """
+    from sco_graph import queries
+
+    graph = _graph()
+    names = queries.names_from_words(graph, organisation)
+    _show(queries.members(graph, names, _date(as_of, "--as-of"), status), _format(fmt))
+
+
+@app.command("stats")
+def stats(
+    top: Annotated[int, typer.Option("--top", help="How many of the most connected entities to list.")] = 10,
+    fmt: FormatOption = "table",
+) -> None:
+    """Counts by type, the most connected entities (degree, betweenness) and the dates covered.
+
+    Example: sco-graph stats --top 5
+    """
+    from sco_graph import queries
+
+    _show(queries.stats(_graph(), top), _format(fmt))
+
+
+@app.command("validate")
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (the bundled data when omitted).")] = None,
+    syntax_only: Annotated[bool, typer.Option("--syntax-only", help="Only parse: report syntax errors with file:line:column.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Check data: strict syntax, SHACL shapes, and dates (no end before start, no overlapping statuses).
+
+    Exits 0 when everything conforms and 5 otherwise.
+    Example: sco-graph validate data/articles/004.ttl
+    """
+    from sco_graph.validate import validate as run_validation
+
+    report = run_validation(list(files or []), syntax_only)
+    _show(report, _format(fmt))
+    if not report.conforms:
+        raise typer.Exit(ExitCode.INVALID_DATA)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

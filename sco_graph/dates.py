@@ -1,0 +1,162 @@
+"""Dates at their true precision: a day, a month or a year.
+
+A month-precision date is never padded to an invented first day. Mixed
+precisions sort by the earliest day they may denote, a coarser date before the
+finer dates it contains (2018, then 2018-05, then 2018-05-03), which is a total
+order.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from sco_graph.errors import UsageError
+
+Precision = Literal["year", "month", "day"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DATATYPE_PRECISION: dict[str, Precision] = {
+    XSD + "gYear": "year",
+    XSD + "gYearMonth": "month",
+    XSD + "date": "day",
+}
+PRECISION_DATATYPE = {precision: datatype for datatype, precision in DATATYPE_PRECISION.items()}
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A calendar date known to a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is out of range")
+        if self.day is not None and self.month is not None:
+            dt.date(self.year, self.month, self.day)  # raises ValueError when impossible
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    @property
+    def datatype(self) -> str:
+        """The XSD datatype IRI that carries this precision in RDF."""
+        return PRECISION_DATATYPE[self.precision]
+
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> dt.date:
+        if self.day is not None and self.month is not None:
+            return dt.date(self.year, self.month, self.day)
+        if self.month is not None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, 12, 31)
+
+    def sort_key(self) -> tuple[dt.date, int]:
+        """Earliest day first; on a tie the coarser date (which contains the finer) first."""
+        return (self.earliest(), {"year": 0, "month": 1, "day": 2}[self.precision])
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise :class:`ValueError` otherwise."""
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None
+        try:
+            return cls(year, month, day)
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a real date ({error})") from None
+
+    @classmethod
+    def from_literal(cls, lexical: str, datatype: str) -> PartialDate:
+        """Read an ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` literal."""
+        expected = DATATYPE_PRECISION.get(datatype)
+        if expected is None:
+            raise ValueError(f"datatype <{datatype}> is not xsd:date, xsd:gYearMonth or xsd:gYear")
+        parsed = cls.parse(lexical)
+        if parsed.precision != expected:
+            raise ValueError(f"{lexical!r} does not have the precision of its datatype ({expected})")
+        return parsed
+
+
+def parse_user_date(text: str, option: str = "--as-of") -> PartialDate:
+    """Parse a date typed by a user, turning mistakes into a one-line usage error."""
+    try:
+        return PartialDate.parse(text)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
+@dataclass(frozen=True)
+class When:
+    """When an event happened: a date (maybe spanning to an end date) or only a latest bound."""
+
+    date: PartialDate | None = None
+    end: PartialDate | None = None
+    not_after: PartialDate | None = None
+
+    def earliest(self) -> dt.date | None:
+        return self.date.earliest() if self.date else None
+
+    def latest(self) -> dt.date | None:
+        if self.end:
+            return self.end.latest()
+        if self.date:
+            return self.date.latest()
+        return self.not_after.latest() if self.not_after else None
+
+    def sort_key(self) -> tuple[dt.date, int]:
+        """Dated events by their date; undated ones at their latest possible day."""
+        if self.date:
+            return self.date.sort_key()
+        if self.not_after:
+            return (self.not_after.latest(), 3)
+        return (dt.date.max, 4)
+
+    def overlaps(self, start: dt.date | None, stop: dt.date | None) -> bool:
+        """Whether this may fall within [start, stop] (open ends unbounded)."""
+        latest = self.latest()
+        earliest = self.earliest()
+        if start is not None and latest is not None and latest < start:
+            return False
+        return not (stop is not None and earliest is not None and earliest > stop)
+
+    def __str__(self) -> str:
+        if self.date and self.end:
+            return f"{self.date}/{self.end}"
+        if self.date:
+            return str(self.date)
+        if self.not_after:
+            return f"by {self.not_after}"
+        return "undated"
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "date": str(self.date) if self.date else None,
+            "end": str(self.end) if self.end else None,
+            "not_after": str(self.not_after) if self.not_after else None,
+            "precision": self.date.precision if self.date else None,
+        }

@@ -1,0 +1,246 @@
+"""An opened dataset: a store, the entity directory, and describing nodes by IRI.
+
+:class:`Graph` is what queries take. It turns store rows into plain Python
+descriptions (every property of a node), citations and entity references, so
+that query code reads like the domain rather than like SPARQL plumbing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sco_graph.dates import PartialDate, When
+from sco_graph.model import ENTITY_TYPES, RDF, RDFS, SCHEMA, SCO, SKOS, short_iri, type_name
+from sco_graph.resolve import Directory, Entry
+from sco_graph.results import Citation, EntityRef, Period, Source
+from sco_graph.store import Store
+from sco_graph.terms import IRI, Literal, Term
+
+Description = dict[str, list[Term]]
+
+_ENTITY_TYPES_VALUES = " ".join(f"<{iri}>" for iri in ENTITY_TYPES)
+DIRECTORY_QUERY = f"""
+SELECT ?entity ?type ?label ?alias WHERE {{
+  VALUES ?type {{ {_ENTITY_TYPES_VALUES} }}
+  ?entity a ?type .
+  OPTIONAL {{ ?entity rdfs:label ?label }}
+  OPTIONAL {{ ?entity skos:altLabel ?alias }}
+}}
+"""
+
+
+def build_directory(store: Store) -> Directory:
+    """Read every entity's type, name and aliases from the store."""
+    types: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, set[str]] = defaultdict(set)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(DIRECTORY_QUERY):
+        iri = row["entity"].value
+        types[iri].add(row["type"].value)
+        if "label" in row:
+            labels[iri].add(row["label"].value)
+        if "alias" in row:
+            aliases[iri].add(row["alias"].value)
+    entries = {}
+    for iri, classes in types.items():
+        names = sorted(labels[iri]) or [short_iri(iri)]
+        extra = sorted((aliases[iri] | set(names[1:])) - {names[0]})
+        entries[iri] = Entry(iri, names[0], type_name(classes, ENTITY_TYPES) or "entity", tuple(extra))
+    return Directory(entries)
+
+
+def _directory_to_json(directory: Directory) -> str:
+    return json.dumps(
+        [[entry.iri, entry.name, entry.type, list(entry.aliases)] for entry in directory.entries.values()],
+        ensure_ascii=False,
+    )
+
+
+def _directory_from_json(text: str) -> Directory:
+    return Directory({iri: Entry(iri, name, kind, tuple(aliases)) for iri, name, kind, aliases in json.loads(text)})
+
+
+def values_clause(variable: str, iris: Iterable[str]) -> str:
+    """A VALUES block of IRIs that came out of the store (never of user input)."""
+    body = " ".join(IRI(iri).n3() for iri in sorted(set(iris)))
+    return f"VALUES ?{variable} {{ {body} }}"
+
+
+@dataclass
+class Graph:
+    """The data a query runs against."""
+
+    store: Store
+    directory_cache: Path | None = None
+    _directory: Directory | None = field(default=None, init=False, repr=False)
+    _sources: dict[str, Source] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def directory(self) -> Directory:
+        if self._directory is None:
+            self._directory = self._load_directory()
+        return self._directory
+
+    def _load_directory(self) -> Directory:
+        cache = self.directory_cache
+        if cache is not None:
+            try:
+                return _directory_from_json(cache.read_text(encoding="utf-8"))
+            except (OSError, ValueError, TypeError):
+                pass
+        directory = build_directory(self.store)
+        if cache is not None:
+            try:
+                temporary = cache.with_name(cache.name + ".tmp")
+                temporary.write_text(_directory_to_json(directory), encoding="utf-8")
+                temporary.replace(cache)
+            except OSError:
+                pass  # a read-only cache only costs speed
+        return directory
+
+    def resolve(self, name: str) -> EntityRef:
+        entry = self.directory.resolve(name)
+        return EntityRef(entry.iri, entry.name, entry.type)
+
+    def entity(self, iri: str) -> EntityRef:
+        entry = self.directory.get(iri)
+        if entry is None:
+            return EntityRef(iri, short_iri(iri), "entity")
+        return EntityRef(entry.iri, entry.name, entry.type)
+
+    def describe(self, iris: Iterable[str]) -> dict[str, Description]:
+        """Every property (and its values) of each node, in one query."""
+        wanted = set(iris)
+        descriptions: dict[str, Description] = {iri: defaultdict(list) for iri in wanted}
+        if not wanted:
+            return descriptions
+        rows = self.store.select(f"SELECT ?s ?p ?o WHERE {{ {values_clause('s', wanted)} ?s ?p ?o }}")
+        for row in rows:
+            descriptions[row["s"].value][row["p"].value].append(row["o"])
+        for description in descriptions.values():
+            for values in description.values():
+                values.sort(key=lambda term: (type(term).__name__, term.value))
+        return descriptions
+
+    def describe_all(self, classes: Iterable[str]) -> dict[str, Description]:
+        """Every property of every node of the given classes, in one query."""
+        descriptions: dict[str, Description] = defaultdict(lambda: defaultdict(list))
+        query = f"SELECT ?s ?p ?o WHERE {{ {values_clause('type', classes)} ?s a ?type . ?s ?p ?o }}"
+        for row in self.store.select(query):
+            descriptions[row["s"].value][row["p"].value].append(row["o"])
+        for description in descriptions.values():
+            for values in description.values():
+                values.sort(key=lambda term: (type(term).__name__, term.value))
+        return dict(descriptions)
+
+    def citations(self, iris: Iterable[str] | None = None) -> dict[str, tuple[Citation, ...]]:
+        """The evidence of each node (of every node when ``iris`` is None), in a stable order."""
+        wanted = None if iris is None else set(iris)
+        found: dict[str, set[Citation]] = defaultdict(set)
+        if wanted is None or wanted:
+            values = "" if wanted is None else values_clause("s", wanted)
+            query = f"""SELECT ?s ?source ?quote WHERE {{ {values}
+                ?s sco:evidence ?evidence . ?evidence sco:source ?source ; sco:quote ?quote }}"""
+            sources = self.sources
+            for row in self.store.select(query):
+                iri = row["source"].value
+                source = sources.get(iri) or Source(iri, short_iri(iri), None, None, None)
+                found[row["s"].value].add(Citation(source, row["quote"].value))
+        keys = found.keys() if wanted is None else wanted
+        return {iri: tuple(sorted(found.get(iri, ()), key=_citation_order)) for iri in keys}
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        if self._sources is None:
+            query = """SELECT ?source ?title ?publisher ?published ?seed WHERE {
+                ?source a sco:Article .
+                OPTIONAL { ?source schema:headline ?title }
+                OPTIONAL { ?source schema:publisher ?publisher }
+                OPTIONAL { ?source schema:datePublished ?published }
+                OPTIONAL { ?source sco:seedFile ?seed } }"""
+            self._sources = {}
+            for row in self.store.select(query):
+                iri = row["source"].value
+                self._sources[iri] = Source(
+                    iri,
+                    row["title"].value if "title" in row else short_iri(iri),
+                    row["publisher"].value if "publisher" in row else None,
+                    row["published"].value if "published" in row else None,
+                    row["seed"].value if "seed" in row else None,
+                )
+        return self._sources
+
+    def organs(self, iri: str) -> list[str]:
+        """Organs that are part of the entity, directly or through other organs."""
+        rows = self.store.select("SELECT DISTINCT ?organ WHERE { ?organ sco:partOf+ ?whole }", {"whole": IRI(iri)})
+        return sorted(row["organ"].value for row in rows)
+
+
+def _citation_order(citation: Citation) -> tuple[str, str, str]:
+    return (citation.source.published or "", citation.source.iri, citation.quote)
+
+
+# ------------------------------------------------------------------ description helpers
+def first_text(description: Description, predicate: str) -> str | None:
+    values = description.get(predicate, [])
+    return values[0].value if values else None
+
+
+def iris_of(description: Description, predicate: str) -> list[str]:
+    return [term.value for term in description.get(predicate, []) if isinstance(term, IRI)]
+
+
+def classes_of(description: Description) -> list[str]:
+    return iris_of(description, RDF + "type")
+
+
+def label_of(description: Description, fallback: str) -> str:
+    return first_text(description, RDFS + "label") or first_text(description, SKOS + "prefLabel") or fallback
+
+
+def date_of(description: Description, predicate: str) -> PartialDate | None:
+    for term in description.get(predicate, []):
+        if isinstance(term, Literal):
+            try:
+                return PartialDate.from_literal(term.value, term.datatype)
+            except ValueError:
+                continue
+    return None
+
+
+def dates_of(description: Description, predicate: str) -> tuple[PartialDate, ...]:
+    found = []
+    for term in description.get(predicate, []):
+        if isinstance(term, Literal):
+            try:
+                found.append(PartialDate.from_literal(term.value, term.datatype))
+            except ValueError:
+                continue
+    return tuple(sorted(set(found), key=PartialDate.sort_key))
+
+
+def when_of(description: Description) -> When:
+    return When(
+        date_of(description, SCO + "date"),
+        date_of(description, SCO + "endDate"),
+        date_of(description, SCO + "notAfter"),
+    )
+
+
+def period_of(description: Description) -> Period:
+    return Period(
+        date_of(description, SCO + "start"),
+        date_of(description, SCO + "end"),
+        dates_of(description, SCO + "attested"),
+    )
+
+
+def is_true(description: Description, predicate: str) -> bool:
+    return any(term.value in ("true", "1") for term in description.get(predicate, []))
+
+
+SCHEMA_HEADLINE = SCHEMA + "headline"

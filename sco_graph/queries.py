@@ -1,0 +1,446 @@
+"""The questions sco-graph answers, as functions from a :class:`Graph` to result objects.
+
+Every function takes plain arguments (names as typed, dates as
+:class:`PartialDate`) and returns a typed result from :mod:`sco_graph.results`.
+None of them prints; the CLI renders what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from sco_graph.dates import PartialDate
+from sco_graph.errors import NoResultError, ScoGraphError, UsageError
+from sco_graph.graph import Graph, values_clause
+from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, STATUSES
+from sco_graph.relations import (
+    ENTITY_RELATIONS,
+    all_edges,
+    edge_holds_on,
+    edges_from,
+    event_rows,
+    relation_from,
+    status_on,
+)
+from sco_graph.results import (
+    Card,
+    Edge,
+    EntityRef,
+    EventRow,
+    Hop,
+    MeetingRow,
+    MemberRow,
+    Members,
+    Neighbour,
+    Neighbours,
+    Paths,
+    Ranked,
+    SearchHit,
+    SearchResult,
+    Stats,
+    Timeline,
+    WhoMet,
+)
+from sco_graph.terms import IRI
+
+EVENT_TYPE_NAMES = tuple(sorted(set(EVENT_TYPES.values())))
+ENTITY_TYPE_NAMES = tuple(sorted(set(ENTITY_TYPES.values())))
+STATUS_NAMES = tuple(STATUSES.values())
+
+
+def _event_order(event: EventRow) -> tuple[tuple[dt.date, int], str, str]:
+    return (event.when.sort_key(), event.label, event.iri)
+
+
+def _day(as_of: PartialDate | None) -> dt.date | None:
+    """The last day a partial date covers: "as of 2018-05" means by the end of May 2018."""
+    return as_of.latest() if as_of else None
+
+
+def names_from_words(graph: Graph, words: list[str]) -> list[str]:
+    """Read command-line words as one name (``Zhang Ming``) or, failing that, as several (``CSTO CIS``)."""
+    if len(words) <= 1:
+        return list(words)
+    joined = " ".join(words)
+    try:
+        graph.resolve(joined)
+    except ScoGraphError as whole:
+        try:
+            for word in words:
+                graph.resolve(word)
+        except ScoGraphError:
+            raise whole from None
+        return list(words)
+    return [joined]
+
+
+# ------------------------------------------------------------------ who-met
+MEETINGS_QUERY = """SELECT DISTINCT ?event WHERE {
+  ?event a sco:Meeting . { ?event sco:participant ?who } UNION { ?event sco:chair ?who } }"""
+
+
+def who_met(graph: Graph, name: str, as_of: PartialDate | None = None) -> WhoMet:
+    """Everyone the named entity met, one row per counterpart and meeting, in date order."""
+    subject = graph.resolve(name)
+    rows = graph.store.select(MEETINGS_QUERY, {"who": IRI(subject.iri)})
+    day = _day(as_of)
+    meetings = []
+    for event in event_rows(graph, (row["event"].value for row in rows)):
+        if day is not None and not (event.when.date and event.when.date.latest() <= day):
+            if not (event.when.not_after and event.when.not_after.latest() <= day):
+                continue
+        for counterpart in event.participants:
+            if counterpart.iri != subject.iri:
+                meetings.append(MeetingRow(counterpart, event))
+    meetings.sort(key=lambda row: (_event_order(row.event), row.counterpart.name))
+    return WhoMet(subject, as_of, tuple(meetings))
+
+
+# ------------------------------------------------------------------ neighbours
+_NODE_CLASSES = [*EVENT_TYPES, *FACT_TYPES]
+
+
+def _edges_touching(graph: Graph, iris: list[str]) -> list[Edge]:
+    """Every relation with one of ``iris`` at either end."""
+    wanted = values_clause("x", iris)
+    nodes = graph.store.select(
+        f"SELECT DISTINCT ?n WHERE {{ {wanted} {values_clause('t', _NODE_CLASSES)} ?n ?p ?x . ?n a ?t }}"
+    )
+    entity_predicates = values_clause("p", ENTITY_RELATIONS)
+    pointing = graph.store.select(f"SELECT DISTINCT ?n WHERE {{ {wanted} {entity_predicates} ?n ?p ?x }}")
+    described = {row["n"].value for row in nodes} | {row["n"].value for row in pointing} | set(iris)
+    touching = set(iris)
+    return [
+        edge
+        for edge in edges_from(graph, graph.describe(described))
+        if edge.source.iri in touching or edge.target.iri in touching
+    ]
+
+
+def _edge_order(edge: Edge) -> tuple[int, tuple[dt.date, int], str, str]:
+    kind = 0 if edge.when is not None else 1 if edge.period is not None else 2
+    when = edge.when.sort_key() if edge.when is not None else (dt.date.min, 0)
+    return (kind, when, edge.relation, edge.node or "")
+
+
+def _neighbours_of(
+    graph: Graph, iri: str, with_organs: bool, day: dt.date | None, entity_type: str | None, relation: str | None
+) -> list[Neighbour]:
+    organs = graph.organs(iri) if with_organs else []
+    rows = []
+    for edge in _edges_touching(graph, [iri, *organs]):
+        if day is not None and not edge_holds_on(edge, day):
+            continue
+        for me, other in ((edge.source, edge.target), (edge.target, edge.source)):
+            if me.iri in (iri, *organs) and other.iri != iri and other.iri not in organs:
+                phrase = relation_from(edge, me.iri)
+                via = me if me.iri != iri else None
+                if (entity_type and other.type != entity_type) or (relation and phrase != relation):
+                    continue
+                rows.append(Neighbour(phrase, other, edge, via))
+    rows.sort(key=lambda row: (row.relation, row.via is not None, row.other.name, _edge_order(row.edge)))
+    return rows
+
+
+def neighbours(
+    graph: Graph,
+    name: str,
+    depth: int = 1,
+    entity_type: str | None = None,
+    relation: str | None = None,
+    as_of: PartialDate | None = None,
+) -> Neighbours:
+    """Entities related to the named one, grouped by relation; ``depth`` > 1 gives a tree.
+
+    An organisation's neighbours include its organs' relations, marked with ``via``.
+    """
+    if not 1 <= depth <= 4:
+        raise UsageError(f"--depth must be between 1 and 4 ({depth} given)")
+    if entity_type is not None and entity_type not in ENTITY_TYPE_NAMES:
+        raise UsageError(f"--type must be one of {', '.join(ENTITY_TYPE_NAMES)} ({entity_type!r} given)")
+    subject = graph.resolve(name)
+    day = _day(as_of)
+    seen = {subject.iri}
+
+    def expand(iri: str, level: int, with_organs: bool) -> tuple[Neighbour, ...]:
+        found = _neighbours_of(graph, iri, with_organs, day, entity_type if level == depth else None, relation)
+        result = []
+        fresh = [row for row in found if row.other.iri not in seen]
+        seen.update(row.other.iri for row in fresh)
+        for row in found:
+            children: tuple[Neighbour, ...] = ()
+            if level < depth and row in fresh:
+                children = expand(row.other.iri, level + 1, False)
+            result.append(Neighbour(row.relation, row.other, row.edge, row.via, children))
+        return tuple(result)
+
+    organisation = subject.type in ("organisation", "organ", "country")
+    return Neighbours(subject, depth, as_of, expand(subject.iri, 1, organisation))
+
+
+# ------------------------------------------------------------------ path
+def _best_edges(edges: Iterable[Edge]) -> dict[frozenset[str], list[Edge]]:
+    between: dict[frozenset[str], list[Edge]] = defaultdict(list)
+    for edge in edges:
+        if edge.source.iri != edge.target.iri:
+            between[frozenset((edge.source.iri, edge.target.iri))].append(edge)
+    for options in between.values():
+        options.sort(key=_edge_order)
+    return between
+
+
+def path(
+    graph: Graph,
+    start: str,
+    end: str,
+    max_hops: int = 6,
+    every: bool = False,
+    as_of: PartialDate | None = None,
+    limit: int = 50,
+) -> Paths:
+    """How two entities are connected, hop by hop, shortest first.
+
+    Without ``every`` the shortest paths are returned; with it, every simple path
+    of at most ``max_hops`` hops (at most ``limit`` of them).
+    """
+    if not 1 <= max_hops <= 10:
+        raise UsageError(f"--max-hops must be between 1 and 10 ({max_hops} given)")
+    origin, target = graph.resolve(start), graph.resolve(end)
+    if origin.iri == target.iri:
+        raise UsageError(f"{start!r} and {end!r} are the same entity ({origin.name})")
+    import networkx as nx
+
+    day = _day(as_of)
+    edges = [edge for edge in all_edges(graph) if day is None or edge_holds_on(edge, day)]
+    between = _best_edges(edges)
+    network: nx.Graph[str] = nx.Graph()
+    network.add_edges_from(tuple(pair) for pair in between)
+    when = f" as of {as_of}" if as_of else ""
+    if origin.iri not in network or target.iri not in network:
+        raise NoResultError(f"no path links {origin.name} and {target.name}{when}")
+    try:
+        if every:
+            found = nx.all_simple_paths(network, origin.iri, target.iri, cutoff=max_hops)
+        else:
+            found = nx.all_shortest_paths(network, origin.iri, target.iri)
+        node_paths = sorted(
+            (p for p in found if len(p) - 1 <= max_hops),
+            key=lambda p: (len(p), [graph.entity(iri).name for iri in p]),
+        )
+    except nx.NetworkXNoPath:
+        node_paths = []
+    if not node_paths:
+        raise NoResultError(f"no path of at most {max_hops} hops links {origin.name} and {target.name}{when}")
+    truncated = len(node_paths) > limit
+
+    def hops(nodes: list[str]) -> tuple[Hop, ...]:
+        steps = []
+        for a, b in zip(nodes, nodes[1:], strict=False):
+            options = between[frozenset((a, b))]
+            steps.append(Hop(graph.entity(a), graph.entity(b), options[0], len(options) - 1))
+        return tuple(steps)
+
+    return Paths(origin, target, max_hops, as_of, tuple(hops(p) for p in node_paths[:limit]), truncated)
+
+
+# ------------------------------------------------------------------ timeline
+INVOLVED_QUERY = "SELECT DISTINCT ?event ?x WHERE {{ {values} {types} ?event ?p ?x . ?event a ?t }}"
+
+
+def timeline(
+    graph: Graph,
+    names: Iterable[str] = (),
+    start: PartialDate | None = None,
+    stop: PartialDate | None = None,
+    types: Iterable[str] = (),
+    as_of: PartialDate | None = None,
+) -> Timeline:
+    """Events in date order: all of them, or those involving the named entities and their organs."""
+    kinds = tuple(types)
+    unknown = [kind for kind in kinds if kind not in EVENT_TYPE_NAMES]
+    if unknown:
+        raise UsageError(f"--type must be one of {', '.join(EVENT_TYPE_NAMES)} ({unknown[0]!r} given)")
+    if start and stop and start.earliest() > stop.latest():
+        raise UsageError(f"--from {start} is after --to {stop}")
+    if as_of and (stop is None or as_of.latest() < stop.latest()):
+        stop = as_of
+    subjects = tuple(graph.resolve(name) for name in names)
+    via: dict[str, EntityRef | None] = {}
+    type_values = values_clause("t", EVENT_TYPES)
+    if subjects:
+        owner: dict[str, EntityRef | None] = {}
+        for subject in subjects:
+            owner[subject.iri] = None
+            for organ in graph.organs(subject.iri):
+                owner.setdefault(organ, graph.entity(organ))
+        query = INVOLVED_QUERY.format(values=values_clause("x", owner), types=type_values)
+        for row in graph.store.select(query):
+            event, through = row["event"].value, owner[row["x"].value]
+            if event not in via or through is None:
+                via[event] = through
+    else:
+        for row in graph.store.select(f"SELECT DISTINCT ?event WHERE {{ {type_values} ?event a ?t }}"):
+            via[row["event"].value] = None
+    first = start.earliest() if start else None
+    last = stop.latest() if stop else None
+    events = []
+    for event in event_rows(graph, via):
+        if kinds and event.type not in kinds:
+            continue
+        if not event.when.overlaps(first, last):
+            continue
+        if last is not None and event.when.earliest() is None:
+            bound = event.when.not_after
+            if bound is None or bound.latest() > last:
+                continue
+        events.append(_with_via(event, via[event.iri]))
+    events.sort(key=_event_order)
+    return Timeline(subjects, tuple(events), start, stop, kinds)
+
+
+def _with_via(event: EventRow, organ: EntityRef | None) -> EventRow:
+    if organ is None:
+        return event
+    from dataclasses import replace
+
+    return replace(event, via=organ)
+
+
+# ------------------------------------------------------------------ show
+def show(graph: Graph, name: str) -> Card:
+    """An entity card: names, relations, positions, memberships, events, counterparts, sources."""
+    subject = graph.resolve(name)
+    entry = graph.directory.get(subject.iri)
+    description = graph.describe([subject.iri])[subject.iri]
+    comment_values = description.get("http://www.w3.org/2000/01/rdf-schema#comment", [])
+    edges = _edges_touching(graph, [subject.iri])
+    relations = [edge for edge in edges if edge.node is None]
+    positions = [edge for edge in edges if edge.relation == "holds a position in"]
+    member_relations = {"member of", "observer of", "partner of", "applicant to", "partner organisation of"}
+    memberships = [edge for edge in edges if edge.relation in member_relations]
+    involved = graph.store.select(
+        f"SELECT DISTINCT ?event WHERE {{ {values_clause('t', EVENT_TYPES)} ?event ?p ?x . ?event a ?t }}",
+        {"x": IRI(subject.iri)},
+    )
+    events = sorted(event_rows(graph, (row["event"].value for row in involved)), key=_event_order)
+    counterparts: dict[str, EntityRef] = {}
+    for edge in edges:
+        if edge.relation == "met":
+            other = edge.target if edge.source.iri == subject.iri else edge.source
+            counterparts[other.iri] = other
+    citations = set(graph.citations([subject.iri])[subject.iri])
+    for edge in edges:
+        citations.update(edge.citations)
+    for event in events:
+        citations.update(event.citations)
+    return Card(
+        entity=subject,
+        aliases=entry.aliases if entry else (),
+        comment=comment_values[0].value if comment_values else None,
+        relations=tuple(sorted(relations, key=lambda e: (e.relation, e.source.name, e.target.name))),
+        positions=tuple(sorted(positions, key=lambda e: (e.source.name, e.target.name, _edge_order(e)))),
+        memberships=tuple(sorted(memberships, key=lambda e: (e.relation, e.source.name, e.target.name))),
+        events=tuple(events),
+        counterparts=tuple(sorted(counterparts.values(), key=lambda e: e.name)),
+        citations=tuple(sorted(citations, key=lambda c: (c.source.iri, c.quote))),
+    )
+
+
+# ------------------------------------------------------------------ search
+def search(graph: Graph, text: str, limit: int = 10) -> SearchResult:
+    """Fuzzy search over every name and alias, best first, with scores from 0 to 100."""
+    if not 1 <= limit <= 1000:
+        raise UsageError(f"--limit must be between 1 and 1000 ({limit} given)")
+    matches = graph.directory.search(text, limit=limit, cutoff=50.0)
+    hits = tuple(SearchHit(EntityRef(m.entry.iri, m.entry.name, m.entry.type), m.matched, m.score) for m in matches)
+    return SearchResult(text, hits)
+
+
+# ------------------------------------------------------------------ members
+MEMBERSHIPS_QUERY = "SELECT DISTINCT ?fact WHERE { ?fact a sco:Membership ; sco:organisation ?organisation }"
+_STATUS_ORDER = {name: index for index, name in enumerate(STATUS_NAMES)}
+
+
+def members(
+    graph: Graph, names: Iterable[str], as_of: PartialDate | None = None, status: str | None = None
+) -> Members:
+    """Who belonged to the organisations, with which status; on a day with ``as_of``.
+
+    On a day, a status counts as "stated" when its period covers the day,
+    "possible" when the day falls within the precision of a start or end date.
+    Statuses first attested only after the day are listed apart as not known.
+    """
+    if status is not None and status not in STATUS_NAMES:
+        raise UsageError(f"--status must be one of {', '.join(STATUS_NAMES)} ({status!r} given)")
+    organisations = tuple(graph.resolve(name) for name in names)
+    facts: set[str] = set()
+    for organisation in organisations:
+        rows = graph.store.select(MEMBERSHIPS_QUERY, {"organisation": IRI(organisation.iri)})
+        facts.update(row["fact"].value for row in rows)
+    edges = [edge for edge in edges_from(graph, graph.describe(facts)) if edge.period is not None]
+    day = _day(as_of)
+    rows_found, not_known = [], []
+    for edge in edges:
+        relation_status = edge.relation.split(" ")[0]
+        if status and relation_status != status:
+            continue
+        assert edge.period is not None and edge.node is not None
+        certainty = status_on(edge.period, day) if day else ""
+        if certainty is None:
+            continue
+        row = MemberRow(edge.source, edge.target, relation_status, edge.period, certainty, edge.node, edge.citations)
+        (not_known if certainty == "unknown" else rows_found).append(row)
+
+    def order(row: MemberRow) -> tuple[str, int, str]:
+        return (row.organisation.name, _STATUS_ORDER.get(row.status, 99), row.member.name)
+
+    return Members(organisations, as_of, status, tuple(sorted(rows_found, key=order)), tuple(sorted(not_known, key=order)))
+
+
+# ------------------------------------------------------------------ stats
+def stats(graph: Graph, top: int = 10) -> Stats:
+    """Counts by type, the most connected entities and the dates covered."""
+    import networkx as nx
+
+    def count(classes: dict[str, str]) -> dict[str, int]:
+        rows = graph.store.select(
+            f"SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {values_clause('t', classes)} ?s a ?t }} GROUP BY ?t"
+        )
+        counts: Counter[str] = Counter()
+        for row in rows:
+            counts[classes[row["t"].value]] += int(row["n"].value)
+        return dict(sorted(counts.items()))
+
+    triples = int(graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
+    edges = all_edges(graph)
+    network: nx.Graph[str] = nx.Graph()
+    network.add_edges_from((edge.source.iri, edge.target.iri) for edge in edges if edge.source.iri != edge.target.iri)
+    betweenness = nx.betweenness_centrality(network) if network.number_of_nodes() else {}
+    ranked = sorted(
+        (Ranked(graph.entity(iri), int(degree), round(betweenness.get(iri, 0.0), 4)) for iri, degree in network.degree()),
+        key=lambda rank: (-rank.degree, -rank.betweenness, rank.entity.name),
+    )
+    dates = graph.store.select(
+        f"""SELECT ?d WHERE {{ {values_clause('t', EVENT_TYPES)} ?e a ?t .
+        {{ ?e sco:date ?d }} UNION {{ ?e sco:endDate ?d }} UNION {{ ?e sco:notAfter ?d }} }}"""
+    )
+    parsed = []
+    for row in dates:
+        try:
+            parsed.append(PartialDate.from_literal(row["d"].value, getattr(row["d"], "datatype", "")))
+        except ValueError:
+            continue
+    parsed.sort(key=PartialDate.sort_key)
+    return Stats(
+        triples=triples,
+        entities=count(ENTITY_TYPES),
+        events=count(EVENT_TYPES),
+        facts=count(FACT_TYPES),
+        sources=len(graph.sources),
+        relations=len(edges),
+        top=tuple(ranked[:top]),
+        earliest=str(parsed[0]) if parsed else None,
+        latest=str(parsed[-1]) if parsed else None,
+    )

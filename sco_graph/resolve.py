@@ -1,0 +1,182 @@
+"""Names to entities: the one resolver every command uses.
+
+Matching ignores case, accents, punctuation, look-alike letters and invisible
+characters, and knows common romanisation variants (Mirzaev, Mirzayev). A name
+resolves when exactly one entity has it as a name or alias, as a whole-word
+part of a name (a surname: ``Japarov``), or as a unique prefix. Anything else
+raises: an unknown name with "did you mean" suggestions, an ambiguous one with
+its candidates. The resolver never silently picks one of several entities.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sco_graph.errors import AmbiguousNameError, UnknownNameError, UsageError
+
+MAX_NAME_LENGTH = 300
+
+# Letters from other scripts that look like Latin ones, mapped to the Latin letter.
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x",
+    }
+)  # fmt: skip
+_APOSTROPHES = re.compile(r"['’‘`´ʼʹ′]")
+_NON_WORD = re.compile(r"[\W_]+")
+# Romanisation variants of Cyrillic names, applied to both sides of a comparison.
+_TRANSLIT = (
+    ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("yev", "ev"), ("ye", "e"), ("yo", "o"),
+    ("yu", "u"), ("iu", "u"), ("ya", "a"), ("ia", "a"), ("iy", "i"), ("ey", "ei"),
+    ("yi", "i"), ("ii", "i"), ("y", "i"), ("w", "v"), ("ks", "x"), ("ck", "k"),
+)  # fmt: skip
+
+
+def normalize(text: str) -> str:
+    """Fold a name for comparison: case, accents, look-alikes, punctuation, spacing."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    folded = "".join(char for char in folded if unicodedata.category(char) not in ("Cf", "Cc"))
+    folded = folded.translate(_LOOKALIKES)
+    folded = _APOSTROPHES.sub("", folded)
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def transliteration_key(normalized: str) -> str:
+    """A looser key under which romanisation variants of one name coincide."""
+    key = normalized
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entity as the resolver knows it."""
+
+    iri: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Directory:
+    """Every entity's names, indexed for resolution."""
+
+    entries: dict[str, Entry]
+    _exact: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _loose: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries.values():
+            for name in entry.names:
+                key = normalize(name)
+                if key:
+                    self._exact.setdefault(key, set()).add(entry.iri)
+                    self._loose.setdefault(transliteration_key(key), set()).add(entry.iri)
+
+    def get(self, iri: str) -> Entry | None:
+        return self.entries.get(iri)
+
+    def resolve(self, text: str) -> Entry:
+        """The single entity ``text`` names; raise when it names none or several."""
+        query = check_name(text)
+        key = normalize(query)
+        if not key:
+            raise UsageError(f"name {query!r} has no letters or digits to match")
+        for candidates in self._tiers(key):
+            if len(candidates) == 1:
+                return self.entries[next(iter(candidates))]
+            if len(candidates) > 1:
+                names = tuple(sorted(self.entries[iri].name for iri in candidates))
+                raise AmbiguousNameError(
+                    f"{query!r} is ambiguous: it could be {_listing(names)}; use a fuller name",
+                    names,
+                )
+        suggestions = self.suggest(query)
+        hint = f"; did you mean {_listing(suggestions)}?" if suggestions else ""
+        raise UnknownNameError(f"no entity is called {query!r}{hint}", suggestions)
+
+    def _tiers(self, key: str) -> Iterable[set[str]]:
+        yield self._exact.get(key, set())
+        yield self._loose.get(transliteration_key(key), set())
+        words = key.split()
+        loose_words = [transliteration_key(word) for word in words]
+        yield {
+            iri
+            for name, iris in self._loose.items()
+            if _contains_words(name.split(), loose_words)
+            for iri in iris
+        }
+        yield {iri for name, iris in self._exact.items() if name.startswith(key) for iri in iris}
+
+    def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
+        """Names that look like ``text``, best first (suggestions only, never a match)."""
+        return tuple(match.entry.name for match in self.search(text, limit=limit, cutoff=60.0))
+
+    def search(self, text: str, limit: int = 10, cutoff: float = 0.0) -> list[Match]:
+        """Fuzzy search over names and aliases: each entity once, by its best-scoring name."""
+        from rapidfuzz import fuzz, process, utils
+
+        query = normalize(check_name(text))
+        if not query:
+            return []
+        choices: dict[tuple[str, str], str] = {}
+        for entry in self.entries.values():
+            for name in entry.names:
+                choices[(entry.iri, name)] = normalize(name)
+        best: dict[str, Match] = {}
+        results = process.extract(
+            query, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=None, score_cutoff=cutoff
+        )
+        for _, score, (iri, name) in results:
+            current = best.get(iri)
+            if current is None or score > current.score:
+                best[iri] = Match(self.entries[iri], name, round(float(score), 1))
+        ranked = sorted(best.values(), key=lambda match: (-match.score, match.entry.name, match.entry.iri))
+        return ranked[:limit]
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    matched: str
+    score: float
+
+
+def _contains_words(name_words: list[str], query_words: list[str]) -> bool:
+    """Whether every query word is a whole word of the name, in order."""
+    position = 0
+    for word in query_words:
+        try:
+            position = name_words.index(word, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
+def _listing(names: tuple[str, ...]) -> str:
+    shown = [repr(name) for name in names[:6]]
+    more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+    return ", ".join(shown) + more
+
+
+def check_name(text: str) -> str:
+    """Reject names no entity could have: empty, overlong, or made of control characters."""
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError("a name is required and it may not be empty or blank")
+    if len(stripped) > MAX_NAME_LENGTH:
+        raise UsageError(f"a name may be at most {MAX_NAME_LENGTH} characters long ({len(stripped)} given)")
+    return stripped

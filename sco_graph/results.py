@@ -1,0 +1,448 @@
+"""Typed result objects: what every query returns and every renderer formats.
+
+Each result knows its JSON form (``as_json``), which is the documented,
+contract-tested shape scripts depend on: names with IRIs, ISO dates at their
+precision, and sources on every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sco_graph.dates import PartialDate, When
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    iri: str
+    name: str
+    type: str
+
+    def as_json(self) -> JSON:
+        return {"name": self.name, "iri": self.iri, "type": self.type}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source article."""
+
+    iri: str
+    title: str
+    publisher: str | None
+    published: str | None
+    seed_file: str | None
+
+    @property
+    def short(self) -> str:
+        """A compact citation: ``Xinhua, 2023-05-13``."""
+        who = self.publisher or f"“{_truncate(self.title, 40)}”"
+        return f"{who}, {self.published or 'undated'}"
+
+    def as_json(self) -> JSON:
+        return {
+            "iri": self.iri,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "seed_file": self.seed_file,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source and the verbatim snippet that states the fact."""
+
+    source: Source
+    quote: str
+
+    def as_json(self) -> JSON:
+        return {**self.source.as_json(), "quote": self.quote}
+
+
+def _truncate(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def cite(citations: tuple[Citation, ...]) -> str:
+    """``[Xinhua, 2023-05-13; Infoshos, 2019-07-12]`` with each source once."""
+    seen: list[str] = []
+    for citation in citations:
+        if citation.source.short not in seen:
+            seen.append(citation.source.short)
+    return "[" + "; ".join(seen) + "]" if seen else "[no source]"
+
+
+@dataclass(frozen=True)
+class Period:
+    """When a fact held: start and end at their precision, and the days sources attest it."""
+
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    attested: tuple[PartialDate, ...] = ()
+
+    def __str__(self) -> str:
+        if self.start and self.end:
+            text = f"{self.start}–{self.end}"
+        elif self.start:
+            text = f"since {self.start}"
+        elif self.end:
+            text = f"until {self.end}"
+        else:
+            text = ""
+        if self.attested:
+            seen = ", ".join(str(day) for day in self.attested)
+            text = f"{text}; attested {seen}" if text else f"attested {seen}"
+        return text or "undated"
+
+    def as_json(self) -> JSON:
+        return {
+            "start": str(self.start) if self.start else None,
+            "end": str(self.end) if self.end else None,
+            "attested": [str(day) for day in self.attested],
+        }
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event with everything needed to show it."""
+
+    iri: str
+    label: str
+    type: str
+    when: When
+    participants: tuple[EntityRef, ...]
+    place: EntityRef | None
+    occasion: str | None
+    cameo: str | None
+    headline_only: bool
+    citations: tuple[Citation, ...]
+    roles: tuple[tuple[str, EntityRef], ...] = ()
+    via: EntityRef | None = None  # the organ through which an organisation took part
+
+    def as_json(self) -> JSON:
+        return {
+            "event": self.iri,
+            "label": self.label,
+            "type": self.type,
+            "when": self.when.as_json(),
+            "participants": [entity.as_json() for entity in self.participants],
+            "roles": [{"role": role, **entity.as_json()} for role, entity in self.roles],
+            "place": self.place.as_json() if self.place else None,
+            "occasion": self.occasion,
+            "cameo": self.cameo,
+            "headline_only": self.headline_only,
+            "via": self.via.as_json() if self.via else None,
+            "sources": [citation.as_json() for citation in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One counterpart someone met, at one meeting."""
+
+    counterpart: EntityRef
+    event: EventRow
+
+    def as_json(self) -> JSON:
+        event = self.event
+        return {
+            "counterpart": self.counterpart.as_json(),
+            "when": event.when.as_json(),
+            "place": event.place.as_json() if event.place else None,
+            "occasion": event.occasion,
+            "requested_by": [entity.as_json() for role, entity in event.roles if role == "requested by"],
+            "event": {"iri": event.iri, "label": event.label, "cameo": event.cameo},
+            "headline_only": event.headline_only,
+            "sources": [citation.as_json() for citation in event.citations],
+        }
+
+
+@dataclass(frozen=True)
+class WhoMet:
+    subject: EntityRef
+    as_of: PartialDate | None
+    meetings: tuple[MeetingRow, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "who-met",
+            "subject": self.subject.as_json(),
+            "as_of": str(self.as_of) if self.as_of else None,
+            "meetings": [row.as_json() for row in self.meetings],
+        }
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relation between two entities, from an event, a fact or an entity's own description."""
+
+    source: EntityRef
+    target: EntityRef
+    relation: str
+    symmetric: bool
+    when: When | None
+    period: Period | None
+    node: str | None  # the event or fact IRI, when the relation comes from one
+    detail: str | None
+    citations: tuple[Citation, ...]
+
+    def statement(self) -> str:
+        """The hop as a readable, dated sentence with its sources."""
+        text = f"{self.source.name} {self.relation} {self.target.name}"
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.when is not None:
+            text += f" on {self.when}" if self.when.date else f", {self.when}"
+        elif self.period is not None and (self.period.start or self.period.attested):
+            text += f", {self.period}"
+        return f"{text} {cite(self.citations)}"
+
+    def date_text(self) -> str:
+        if self.when is not None:
+            return str(self.when)
+        return str(self.period) if self.period is not None else ""
+
+    def as_json(self) -> JSON:
+        return {
+            "from": self.source.as_json(),
+            "relation": self.relation,
+            "to": self.target.as_json(),
+            "when": self.when.as_json() if self.when else None,
+            "period": self.period.as_json() if self.period else None,
+            "node": self.node,
+            "detail": self.detail,
+            "statement": self.statement(),
+            "sources": [citation.as_json() for citation in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: EntityRef
+    organisation: EntityRef
+    status: str
+    period: Period
+    certainty: str  # "stated", "possible" (date precision straddles the day) or "" without --as-of
+    fact: str
+    citations: tuple[Citation, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "member": self.member.as_json(),
+            "organisation": self.organisation.as_json(),
+            "status": self.status,
+            "period": self.period.as_json(),
+            "certainty": self.certainty or None,
+            "fact": self.fact,
+            "sources": [citation.as_json() for citation in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Members:
+    organisations: tuple[EntityRef, ...]
+    as_of: PartialDate | None
+    status: str | None
+    rows: tuple[MemberRow, ...]
+    not_known: tuple[MemberRow, ...] = field(default=())
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "members",
+            "organisations": [entity.as_json() for entity in self.organisations],
+            "as_of": str(self.as_of) if self.as_of else None,
+            "status": self.status,
+            "members": [row.as_json() for row in self.rows],
+            "not_known_on_date": [row.as_json() for row in self.not_known],
+        }
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One related entity, by one relation, seen from the entity asked about."""
+
+    relation: str  # phrased from the subject's side ("member of", "has member")
+    other: EntityRef
+    edge: Edge
+    via: EntityRef | None  # the organ whose relation this is, for an organisation
+    children: tuple[Neighbour, ...] = ()
+
+    def as_json(self) -> JSON:
+        return {
+            "relation": self.relation,
+            "entity": self.other.as_json(),
+            "when": self.edge.when.as_json() if self.edge.when else None,
+            "period": self.edge.period.as_json() if self.edge.period else None,
+            "detail": self.edge.detail,
+            "node": self.edge.node,
+            "via": self.via.as_json() if self.via else None,
+            "sources": [citation.as_json() for citation in self.edge.citations],
+            "neighbours": [child.as_json() for child in self.children],
+        }
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    subject: EntityRef
+    depth: int
+    as_of: PartialDate | None
+    neighbours: tuple[Neighbour, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "neighbours",
+            "subject": self.subject.as_json(),
+            "depth": self.depth,
+            "as_of": str(self.as_of) if self.as_of else None,
+            "neighbours": [row.as_json() for row in self.neighbours],
+        }
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: from one entity to the next, explained by an edge."""
+
+    start: EntityRef
+    end: EntityRef
+    edge: Edge
+    alternatives: int  # how many other relations link the same two entities
+
+    def as_json(self) -> JSON:
+        return {
+            "from": self.start.as_json(),
+            "to": self.end.as_json(),
+            "statement": self.edge.statement(),
+            "relation": self.edge.relation,
+            "when": self.edge.when.as_json() if self.edge.when else None,
+            "period": self.edge.period.as_json() if self.edge.period else None,
+            "node": self.edge.node,
+            "other_relations": self.alternatives,
+            "sources": [citation.as_json() for citation in self.edge.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Paths:
+    start: EntityRef
+    end: EntityRef
+    max_hops: int
+    as_of: PartialDate | None
+    paths: tuple[tuple[Hop, ...], ...]
+    truncated: bool = False
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "path",
+            "from": self.start.as_json(),
+            "to": self.end.as_json(),
+            "max_hops": self.max_hops,
+            "as_of": str(self.as_of) if self.as_of else None,
+            "truncated": self.truncated,
+            "paths": [{"hops": len(path), "steps": [hop.as_json() for hop in path]} for path in self.paths],
+        }
+
+
+@dataclass(frozen=True)
+class Timeline:
+    subjects: tuple[EntityRef, ...]
+    events: tuple[EventRow, ...]
+    start: PartialDate | None = None
+    stop: PartialDate | None = None
+    types: tuple[str, ...] = ()
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "timeline",
+            "subjects": [entity.as_json() for entity in self.subjects],
+            "from": str(self.start) if self.start else None,
+            "to": str(self.stop) if self.stop else None,
+            "types": list(self.types),
+            "events": [event.as_json() for event in self.events],
+        }
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything known about one entity."""
+
+    entity: EntityRef
+    aliases: tuple[str, ...]
+    comment: str | None
+    relations: tuple[Edge, ...]  # part of, located in, issued by, and the reverse
+    positions: tuple[Edge, ...]
+    memberships: tuple[Edge, ...]
+    events: tuple[EventRow, ...]
+    counterparts: tuple[EntityRef, ...]
+    citations: tuple[Citation, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "show",
+            "entity": self.entity.as_json(),
+            "aliases": list(self.aliases),
+            "comment": self.comment,
+            "relations": [edge.as_json() for edge in self.relations],
+            "positions": [edge.as_json() for edge in self.positions],
+            "memberships": [edge.as_json() for edge in self.memberships],
+            "events": [event.as_json() for event in self.events],
+            "counterparts": [entity.as_json() for entity in self.counterparts],
+            "sources": [citation.as_json() for citation in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entity: EntityRef
+    matched: str
+    score: float
+
+    def as_json(self) -> JSON:
+        return {**self.entity.as_json(), "matched": self.matched, "score": self.score}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    text: str
+    hits: tuple[SearchHit, ...]
+
+    def as_json(self) -> JSON:
+        return {"query": "search", "text": self.text, "results": [hit.as_json() for hit in self.hits]}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entity: EntityRef
+    degree: int
+    betweenness: float
+
+    def as_json(self) -> JSON:
+        return {**self.entity.as_json(), "degree": self.degree, "betweenness": self.betweenness}
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    entities: dict[str, int]
+    events: dict[str, int]
+    facts: dict[str, int]
+    sources: int
+    relations: int
+    top: tuple[Ranked, ...]
+    earliest: str | None
+    latest: str | None
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "stats",
+            "triples": self.triples,
+            "entities": self.entities,
+            "events": self.events,
+            "facts": self.facts,
+            "sources": self.sources,
+            "relations": self.relations,
+            "most_connected": [rank.as_json() for rank in self.top],
+            "dates": {"earliest": self.earliest, "latest": self.latest},
+        }
