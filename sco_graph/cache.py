@@ -11,17 +11,16 @@ rebuilt with a warning, and an unwritable cache folder falls back to memory.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from sco_graph.errors import warn
 from sco_graph.load import content_hash, fingerprint, parse_files
 from sco_graph.store import LocalStore
-
-log = logging.getLogger("sco_graph")
 
 # Bump when the layout of a compiled store changes; older entries are rebuilt.
 FORMAT_VERSION = "1"
@@ -49,7 +48,7 @@ def _write_index(root: Path, index: dict[str, str]) -> None:
     handle, temporary = tempfile.mkstemp(dir=root, prefix=".index-", suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(dict(sorted(index.items())[-64:]), stream)
-    os.replace(temporary, root / "index.json")
+    Path(temporary).replace(root / "index.json")
 
 
 def _valid_entry(entry: Path) -> bool:
@@ -75,7 +74,7 @@ def _build(files: list[Path], target: Path) -> None:
         del store
         (building / "marker").write_text(f"{MARKER} {FORMAT_VERSION}\n", encoding="utf-8")
         try:
-            os.rename(building, target)
+            building.rename(target)
         except OSError:
             if not _valid_entry(target):  # another process won the race with a valid store
                 raise
@@ -102,7 +101,7 @@ def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path
     except OSError:
         writable = False
     if not writable:
-        log.warning("cache folder %s is not writable; working in memory", root)
+        warn(f"cache folder {root} is not writable; working in memory")
         return _in_memory(files, description)
 
     quick = fingerprint(files)
@@ -110,27 +109,25 @@ def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path
     key = index.get(quick) or content_hash(files, FORMAT_VERSION)
     entry = root / key
     if entry.exists() and not _valid_entry(entry):
-        log.warning("cache entry %s is corrupt or foreign; rebuilding it", entry)
+        warn(f"cache entry {entry} is corrupt or foreign; rebuilding it")
         shutil.rmtree(entry, ignore_errors=True)
     try:
         if not entry.exists():
             _build(files, entry)
         store = ox.Store.read_only(str(entry / "store"))
     except OSError as error:
-        log.warning("cache entry %s cannot be used (%s); rebuilding it", entry, error)
+        warn(f"cache entry {entry} cannot be used ({error}); rebuilding it")
         shutil.rmtree(entry, ignore_errors=True)
         try:
             _build(files, entry)
             store = ox.Store.read_only(str(entry / "store"))
         except OSError as second:
-            log.warning("cannot write the cache (%s); working in memory", second)
+            warn(f"cannot write the cache ({second}); working in memory")
             return _in_memory(files, description)
     if index.get(quick) != key:
         index[quick] = key
-        try:
+        with contextlib.suppress(OSError):  # the index only saves time; the store itself is in place
             _write_index(root, index)
-        except OSError:
-            pass  # the index only saves time; the store itself is in place
     return LocalStore(store, description), entry
 
 

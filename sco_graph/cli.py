@@ -8,9 +8,9 @@ documented :class:`~sco_graph.errors.ExitCode`.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -99,7 +99,9 @@ def _version(value: bool) -> None:
 def main_options(
     data: Annotated[
         list[Path] | None,
-        typer.Option("--data", help="Add a Turtle, N-Triples or JSON-LD file, or a folder of them (repeatable).", envvar=None),
+        typer.Option(
+            "--data", help="Add a Turtle, N-Triples or JSON-LD file, or a folder of them (repeatable).", envvar=None
+        ),
     ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")] = False,
     version: Annotated[
@@ -113,7 +115,12 @@ def main_options(
     SETTINGS.data = [*data_from_environment(), *(data or [])]
     SETTINGS.bundled = not no_bundled
     SETTINGS.graph = None
-    logging.basicConfig(format=f"{PROG}: warning: %(message)s", level=logging.WARNING, stream=sys.stderr)
+    warnings.showwarning = _show_warning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+    del category
+    sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
 
 
 def _graph() -> Graph:
@@ -141,7 +148,8 @@ FormatOption = Annotated[
     str, typer.Option("--format", "-f", help="Output: table (on a terminal), json or csv.", case_sensitive=False)
 ]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Only what was true (or had happened) by this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    str | None,
+    typer.Option("--as-of", help="Only what was true (or had happened) by this date: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
 NameArgument = Annotated[list[str], typer.Argument(help="A name, alias, acronym or surname; quotes are optional.")]
 
@@ -172,9 +180,15 @@ def who_met(name: NameArgument, fmt: FormatOption = "table", as_of: AsOfOption =
 @app.command("neighbours")
 def neighbours(
     name: NameArgument,
-    depth: Annotated[int, typer.Option("--depth", "-d", help="How many hops to expand (1 to 4); above 1 shows a tree.")] = 1,
-    entity_type: Annotated[str | None, typer.Option("--type", "-t", help="Only neighbours of this entity type (person, country, ...).")] = None,
-    relation: Annotated[str | None, typer.Option("--relation", "-r", help="Only this relation (met, member of, ...).")] = None,
+    depth: Annotated[
+        int, typer.Option("--depth", "-d", help="How many hops to expand (1 to 4); above 1 shows a tree.")
+    ] = 1,
+    entity_type: Annotated[
+        str | None, typer.Option("--type", "-t", help="Only neighbours of this entity type (person, country, ...).")
+    ] = None,
+    relation: Annotated[
+        str | None, typer.Option("--relation", "-r", help="Only this relation (met, member of, ...).")
+    ] = None,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
 ) -> None:
@@ -185,7 +199,9 @@ def neighbours(
     """
     from sco_graph import queries
 
-    result = queries.neighbours(_graph(), _joined(name), depth, entity_type, relation, _date(as_of, "--as-of"))
+    result = queries.neighbours(
+        _graph(), _joined(name), depth=depth, entity_type=entity_type, relation=relation, as_of=_date(as_of, "--as-of")
+    )
     _show(result, _format(fmt))
 
 
@@ -197,7 +213,9 @@ def path(
     start: Annotated[str, typer.Argument(help="Where the path starts (quote names with spaces).")],
     end: Annotated[str, typer.Argument(help="Where the path ends (quote names with spaces).")],
     max_hops: Annotated[int, typer.Option("--max-hops", "-k", help="Longest path to consider (1 to 10).")] = 6,
-    every: Annotated[bool, typer.Option("--all", help="List every simple path up to --max-hops, shortest first.")] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="List every simple path up to --max-hops, shortest first.")
+    ] = False,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
 ) -> None:
@@ -207,15 +225,22 @@ def path(
     """
     from sco_graph import queries
 
-    _show(queries.path(_graph(), start, end, max_hops, every, _date(as_of, "--as-of")), _format(fmt))
+    _show(
+        queries.path(_graph(), start, end, max_hops=max_hops, every=every, as_of=_date(as_of, "--as-of")), _format(fmt)
+    )
 
 
 @app.command("timeline")
 def timeline(
-    name: Annotated[list[str] | None, typer.Argument(help="Entities whose events to list (all events when omitted).")] = None,
+    name: Annotated[
+        list[str] | None, typer.Argument(help="Entities whose events to list (all events when omitted).")
+    ] = None,
     start: Annotated[str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     stop: Annotated[str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    types: Annotated[list[str] | None, typer.Option("--type", "-t", help="Only events of this type (repeatable): meeting, summit, signing, ...")] = None,
+    types: Annotated[
+        list[str] | None,
+        typer.Option("--type", "-t", help="Only events of this type (repeatable): meeting, summit, signing, ..."),
+    ] = None,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
 ) -> None:
@@ -227,7 +252,15 @@ def timeline(
 
     graph = _graph()
     names = queries.names_from_words(graph, name or [])
-    result = queries.timeline(graph, names, _date(start, "--from"), _date(stop, "--to"), types or [], _date(as_of, "--as-of"))
+    result = queries.timeline(
+        graph,
+        names,
+        start=_date(start, "--from"),
+        stop=_date(stop, "--to"),
+        types=types or [],
+        as_of=_date(as_of, "--as-of"),
+    )
+
     _show(result, _format(fmt))
 
 
@@ -260,7 +293,9 @@ def search(
 @app.command("members")
 def members(
     organisation: Annotated[list[str], typer.Argument(help="One or more organisations (quote names with spaces).")],
-    status: Annotated[str | None, typer.Option("--status", "-s", help="member, observer, partner or applicant.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help="member, observer, partner or applicant.")
+    ] = None,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
 ) -> None:
@@ -291,8 +326,12 @@ def stats(
 
 @app.command("validate")
 def validate(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (the bundled data when omitted).")] = None,
-    syntax_only: Annotated[bool, typer.Option("--syntax-only", help="Only parse: report syntax errors with file:line:column.")] = False,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to check (the bundled data when omitted).")
+    ] = None,
+    syntax_only: Annotated[
+        bool, typer.Option("--syntax-only", help="Only parse: report syntax errors with file:line:column.")
+    ] = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Check data: strict syntax, SHACL shapes, and dates (no end before start, no overlapping statuses).

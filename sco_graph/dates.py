@@ -11,8 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sco_graph.errors import UsageError
 
@@ -29,21 +28,23 @@ PRECISION_DATATYPE = {precision: datatype for datatype, precision in DATATYPE_PR
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@dataclass(frozen=True)
-class PartialDate:
+class PartialDate(NamedTuple):
     """A calendar date known to a year, a month or a day."""
 
     year: int
     month: int | None = None
     day: int | None = None
 
-    def __post_init__(self) -> None:
-        if self.day is not None and self.month is None:
+    @classmethod
+    def checked(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+        """A date whose parts are checked: a real month, a real day of that month."""
+        if day is not None and month is None:
             raise ValueError("a day needs a month")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} is out of range")
-        if self.day is not None and self.month is not None:
-            dt.date(self.year, self.month, self.day)  # raises ValueError when impossible
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} is out of range")
+        if day is not None and month is not None:
+            dt.date(year, month, day)  # raises ValueError when impossible
+        return cls(year, month, day)
 
     @property
     def precision(self) -> Precision:
@@ -86,7 +87,7 @@ class PartialDate:
         year, month, day = (int(part) if part else None for part in match.groups())
         assert year is not None
         try:
-            return cls(year, month, day)
+            return cls.checked(year, month, day)
         except ValueError as error:
             raise ValueError(f"{text!r} is not a real date ({error})") from None
 
@@ -110,8 +111,7 @@ def parse_user_date(text: str, option: str = "--as-of") -> PartialDate:
         raise UsageError(f"{option}: {error}") from None
 
 
-@dataclass(frozen=True)
-class When:
+class When(NamedTuple):
     """When an event happened: a date (maybe spanning to an end date) or only a latest bound."""
 
     date: PartialDate | None = None
@@ -135,6 +135,12 @@ class When:
         if self.not_after:
             return (self.not_after.latest(), 3)
         return (dt.date.max, 4)
+
+    def happened_by(self, day: dt.date) -> bool:
+        """Whether the event certainly happened (or began) on or before ``day``."""
+        if self.date is not None:
+            return self.date.latest() <= day
+        return self.not_after is not None and self.not_after.latest() <= day
 
     def overlaps(self, start: dt.date | None, stop: dt.date | None) -> bool:
         """Whether this may fall within [start, stop] (open ends unbounded)."""

@@ -7,6 +7,7 @@ with the error's :class:`ExitCode`.
 
 from __future__ import annotations
 
+import warnings
 from enum import IntEnum
 
 
@@ -25,6 +26,15 @@ class ExitCode(IntEnum):
     TIMEOUT = 9
     INTERNAL = 70
     INTERRUPTED = 130
+
+
+class ScoGraphWarning(UserWarning):
+    """Something worked around (a rebuilt cache, an in-memory fallback) that a user should know of."""
+
+
+def warn(message: str) -> None:
+    """Report a worked-around problem; the CLI prints it as one line on stderr."""
+    warnings.warn(message, ScoGraphWarning, stacklevel=2)
 
 
 class ScoGraphError(Exception):

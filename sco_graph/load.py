@@ -7,10 +7,8 @@ used, so a bad file never leaves a half-loaded graph behind.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sco_graph.dates import DATATYPE_PRECISION, PartialDate
 from sco_graph.errors import DataError, StorageError
@@ -67,8 +65,7 @@ def collect(paths: list[Path]) -> list[Path]:
     return [file.resolve() for file in files]
 
 
-@dataclass(frozen=True)
-class SyntaxProblem:
+class SyntaxProblem(NamedTuple):
     """A parse error located at file:line:column."""
 
     file: str
@@ -158,7 +155,7 @@ def fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256(b"sco-graph-fingerprint-1\0")
     for file in files:
         try:
-            info = os.stat(file)
+            info = file.stat()
         except OSError as error:
             raise StorageError(f"{file}: cannot read ({error.strerror or error})") from None
         digest.update(f"{file}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode())
@@ -173,7 +170,7 @@ def content_hash(files: list[Path], version: str) -> str:
     for file in files:
         digest.update(f"{file}\0".encode())
         try:
-            with open(file, "rb") as handle:
+            with file.open("rb") as handle:
                 while chunk := handle.read(1 << 20):
                     digest.update(chunk)
         except OSError as error:

@@ -117,5 +117,5 @@ def short_iri(iri: str) -> str:
     """Compact an IRI with the project's prefixes (``e:zhang-ming``)."""
     for name, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{name}:{iri[len(namespace):]}"
+            return f"{name}:{iri[len(namespace) :]}"
     return iri

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import pairwise
+from typing import NamedTuple
 
 from sco_graph.dates import PartialDate
-from sco_graph.errors import NoResultError, ScoGraphError, UsageError
-from sco_graph.graph import Graph, values_clause
-from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, STATUSES
+from sco_graph.errors import NoResultError, UsageError
+from sco_graph.graph import Graph, period_of, values_clause
+from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, STATUSES
 from sco_graph.relations import (
     ENTITY_RELATIONS,
     all_edges,
@@ -36,6 +38,7 @@ from sco_graph.results import (
     Neighbour,
     Neighbours,
     Paths,
+    Period,
     Ranked,
     SearchHit,
     SearchResult,
@@ -61,19 +64,11 @@ def _day(as_of: PartialDate | None) -> dt.date | None:
 
 def names_from_words(graph: Graph, words: list[str]) -> list[str]:
     """Read command-line words as one name (``Zhang Ming``) or, failing that, as several (``CSTO CIS``)."""
-    if len(words) <= 1:
-        return list(words)
     joined = " ".join(words)
-    try:
-        graph.resolve(joined)
-    except ScoGraphError as whole:
-        try:
-            for word in words:
-                graph.resolve(word)
-        except ScoGraphError:
-            raise whole from None
+    directory = graph.directory
+    if len(words) > 1 and not directory.is_exact_name(joined) and all(directory.is_exact_name(w) for w in words):
         return list(words)
-    return [joined]
+    return [joined] if words else []
 
 
 # ------------------------------------------------------------------ who-met
@@ -88,9 +83,8 @@ def who_met(graph: Graph, name: str, as_of: PartialDate | None = None) -> WhoMet
     day = _day(as_of)
     meetings = []
     for event in event_rows(graph, (row["event"].value for row in rows)):
-        if day is not None and not (event.when.date and event.when.date.latest() <= day):
-            if not (event.when.not_after and event.when.not_after.latest() <= day):
-                continue
+        if day is not None and not event.when.happened_by(day):
+            continue
         for counterpart in event.participants:
             if counterpart.iri != subject.iri:
                 meetings.append(MeetingRow(counterpart, event))
@@ -126,7 +120,7 @@ def _edge_order(edge: Edge) -> tuple[int, tuple[dt.date, int], str, str]:
 
 
 def _neighbours_of(
-    graph: Graph, iri: str, with_organs: bool, day: dt.date | None, entity_type: str | None, relation: str | None
+    graph: Graph, iri: str, *, with_organs: bool, day: dt.date | None, entity_type: str | None, relation: str | None
 ) -> list[Neighbour]:
     organs = graph.organs(iri) if with_organs else []
     rows = []
@@ -134,7 +128,8 @@ def _neighbours_of(
         if day is not None and not edge_holds_on(edge, day):
             continue
         for me, other in ((edge.source, edge.target), (edge.target, edge.source)):
-            if me.iri in (iri, *organs) and other.iri != iri and other.iri not in organs:
+            inside = other.iri == iri or (me.iri != iri and other.iri in organs)  # the body's own structure
+            if me.iri in (iri, *organs) and not inside:
                 phrase = relation_from(edge, me.iri)
                 via = me if me.iri != iri else None
                 if (entity_type and other.type != entity_type) or (relation and phrase != relation):
@@ -147,6 +142,7 @@ def _neighbours_of(
 def neighbours(
     graph: Graph,
     name: str,
+    *,
     depth: int = 1,
     entity_type: str | None = None,
     relation: str | None = None,
@@ -165,7 +161,8 @@ def neighbours(
     seen = {subject.iri}
 
     def expand(iri: str, level: int, with_organs: bool) -> tuple[Neighbour, ...]:
-        found = _neighbours_of(graph, iri, with_organs, day, entity_type if level == depth else None, relation)
+        only_type = entity_type if level == depth else None
+        found = _neighbours_of(graph, iri, with_organs=with_organs, day=day, entity_type=only_type, relation=relation)
         result = []
         fresh = [row for row in found if row.other.iri not in seen]
         seen.update(row.other.iri for row in fresh)
@@ -195,6 +192,7 @@ def path(
     graph: Graph,
     start: str,
     end: str,
+    *,
     max_hops: int = 6,
     every: bool = False,
     as_of: PartialDate | None = None,
@@ -237,7 +235,7 @@ def path(
 
     def hops(nodes: list[str]) -> tuple[Hop, ...]:
         steps = []
-        for a, b in zip(nodes, nodes[1:], strict=False):
+        for a, b in pairwise(nodes):
             options = between[frozenset((a, b))]
             steps.append(Hop(graph.entity(a), graph.entity(b), options[0], len(options) - 1))
         return tuple(steps)
@@ -252,6 +250,7 @@ INVOLVED_QUERY = "SELECT DISTINCT ?event ?x WHERE {{ {values} {types} ?event ?p 
 def timeline(
     graph: Graph,
     names: Iterable[str] = (),
+    *,
     start: PartialDate | None = None,
     stop: PartialDate | None = None,
     types: Iterable[str] = (),
@@ -267,45 +266,86 @@ def timeline(
     if as_of and (stop is None or as_of.latest() < stop.latest()):
         stop = as_of
     subjects = tuple(graph.resolve(name) for name in names)
-    via: dict[str, EntityRef | None] = {}
-    type_values = values_clause("t", EVENT_TYPES)
-    if subjects:
-        owner: dict[str, EntityRef | None] = {}
-        for subject in subjects:
-            owner[subject.iri] = None
-            for organ in graph.organs(subject.iri):
-                owner.setdefault(organ, graph.entity(organ))
-        query = INVOLVED_QUERY.format(values=values_clause("x", owner), types=type_values)
-        for row in graph.store.select(query):
-            event, through = row["event"].value, owner[row["x"].value]
-            if event not in via or through is None:
-                via[event] = through
-    else:
-        for row in graph.store.select(f"SELECT DISTINCT ?event WHERE {{ {type_values} ?event a ?t }}"):
-            via[row["event"].value] = None
+    via = _events_involving(graph, subjects)
     first = start.earliest() if start else None
     last = stop.latest() if stop else None
-    events = []
-    for event in event_rows(graph, via):
-        if kinds and event.type not in kinds:
-            continue
-        if not event.when.overlaps(first, last):
-            continue
-        if last is not None and event.when.earliest() is None:
-            bound = event.when.not_after
-            if bound is None or bound.latest() > last:
-                continue
-        events.append(_with_via(event, via[event.iri]))
+    events = [
+        _with_via(event, via[event.iri].via)
+        for event in event_rows(graph, via)
+        if (not kinds or event.type in kinds) and _within(event, first, last) and via[event.iri].covers(event)
+    ]
     events.sort(key=_event_order)
     return Timeline(subjects, tuple(events), start, stop, kinds)
+
+
+class _Route(NamedTuple):
+    """How an event reached a timeline: directly, through an organ, or through an official in office."""
+
+    via: EntityRef | None = None
+    office: Period | None = None
+
+    def covers(self, event: EventRow) -> bool:
+        """An official's event counts only while the official is known to hold the post."""
+        if self.office is None:
+            return True
+        day = event.when.earliest() or event.when.latest()
+        return day is not None and status_on(self.office, day) in ("stated", "possible")
+
+
+OFFICIALS_QUERY = """SELECT ?holder ?fact WHERE {{ {values} ?fact a sco:Position ;
+    sco:holder ?holder ; sco:organisation ?body }}"""
+
+
+def _within(event: EventRow, first: dt.date | None, last: dt.date | None) -> bool:
+    """Whether an event may fall in [first, last]; an undated one only when its bound is inside."""
+    if not event.when.overlaps(first, last):
+        return False
+    if last is not None and event.when.date is None:
+        return event.when.happened_by(last)
+    return True
+
+
+def _events_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, _Route]:
+    """Events involving the subjects (every event when there are none) and how each was reached.
+
+    An organisation's events include its organs' and those of the people
+    holding a post in it or its organs at the time.
+    """
+    type_values = values_clause("t", EVENT_TYPES)
+    if not subjects:
+        rows = graph.store.select(f"SELECT DISTINCT ?event WHERE {{ {type_values} ?event a ?t }}")
+        return {row["event"].value: _Route() for row in rows}
+    routes: dict[str, list[_Route]] = {}
+    for subject in subjects:
+        routes[subject.iri] = [_Route()]
+        bodies = [subject.iri, *graph.organs(subject.iri)]
+        for organ in bodies[1:]:
+            routes.setdefault(organ, []).append(_Route(graph.entity(organ)))
+        if subject.type in ("organisation", "organ", "country"):
+            _add_officials(graph, bodies, routes)
+    found: dict[str, _Route] = {}
+    query = INVOLVED_QUERY.format(values=values_clause("x", routes), types=type_values)
+    for row in graph.store.select(query):
+        for route in routes[row["x"].value]:
+            current = found.get(row["event"].value)
+            if current is None or (current.via is not None and route.via is None):
+                found[row["event"].value] = route
+    return found
+
+
+def _add_officials(graph: Graph, bodies: list[str], routes: dict[str, list[_Route]]) -> None:
+    rows = graph.store.select(OFFICIALS_QUERY.format(values=values_clause("body", bodies)))
+    offices = graph.describe(row["fact"].value for row in rows)
+    for row in rows:
+        holder = row["holder"].value
+        if holder not in bodies:
+            routes.setdefault(holder, []).append(_Route(graph.entity(holder), period_of(offices[row["fact"].value])))
 
 
 def _with_via(event: EventRow, organ: EntityRef | None) -> EventRow:
     if organ is None:
         return event
-    from dataclasses import replace
-
-    return replace(event, via=organ)
+    return event._replace(via=organ)
 
 
 # ------------------------------------------------------------------ show
@@ -363,9 +403,7 @@ MEMBERSHIPS_QUERY = "SELECT DISTINCT ?fact WHERE { ?fact a sco:Membership ; sco:
 _STATUS_ORDER = {name: index for index, name in enumerate(STATUS_NAMES)}
 
 
-def members(
-    graph: Graph, names: Iterable[str], as_of: PartialDate | None = None, status: str | None = None
-) -> Members:
+def members(graph: Graph, names: Iterable[str], as_of: PartialDate | None = None, status: str | None = None) -> Members:
     """Who belonged to the organisations, with which status; on a day with ``as_of``.
 
     On a day, a status counts as "stated" when its period covers the day,
@@ -381,7 +419,8 @@ def members(
         facts.update(row["fact"].value for row in rows)
     edges = [edge for edge in edges_from(graph, graph.describe(facts)) if edge.period is not None]
     day = _day(as_of)
-    rows_found, not_known = [], []
+    rows_found: list[MemberRow] = []
+    not_known: list[MemberRow] = []
     for edge in edges:
         relation_status = edge.relation.split(" ")[0]
         if status and relation_status != status:
@@ -396,7 +435,9 @@ def members(
     def order(row: MemberRow) -> tuple[str, int, str]:
         return (row.organisation.name, _STATUS_ORDER.get(row.status, 99), row.member.name)
 
-    return Members(organisations, as_of, status, tuple(sorted(rows_found, key=order)), tuple(sorted(not_known, key=order)))
+    return Members(
+        organisations, as_of, status, tuple(sorted(rows_found, key=order)), tuple(sorted(not_known, key=order))
+    )
 
 
 # ------------------------------------------------------------------ stats
@@ -419,11 +460,14 @@ def stats(graph: Graph, top: int = 10) -> Stats:
     network.add_edges_from((edge.source.iri, edge.target.iri) for edge in edges if edge.source.iri != edge.target.iri)
     betweenness = nx.betweenness_centrality(network) if network.number_of_nodes() else {}
     ranked = sorted(
-        (Ranked(graph.entity(iri), int(degree), round(betweenness.get(iri, 0.0), 4)) for iri, degree in network.degree()),
+        (
+            Ranked(graph.entity(iri), int(degree), round(betweenness.get(iri, 0.0), 4))
+            for iri, degree in network.degree()
+        ),
         key=lambda rank: (-rank.degree, -rank.betweenness, rank.entity.name),
     )
     dates = graph.store.select(
-        f"""SELECT ?d WHERE {{ {values_clause('t', EVENT_TYPES)} ?e a ?t .
+        f"""SELECT ?d WHERE {{ {values_clause("t", EVENT_TYPES)} ?e a ?t .
         {{ ?e sco:date ?d }} UNION {{ ?e sco:endDate ?d }} UNION {{ ?e sco:notAfter ?d }} }}"""
     )
     parsed = []

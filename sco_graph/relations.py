@@ -17,8 +17,8 @@ from sco_graph.graph import (
     Graph,
     classes_of,
     first_text,
-    is_true,
     iris_of,
+    is_true,
     label_of,
     period_of,
     when_of,
@@ -52,7 +52,12 @@ ENTITY_RELATIONS = {
     SCO + "issuedBy": "issued by",
     SCO + "implements": "implements",
 }
-STATUS_RELATIONS = {"member": "member of", "observer": "observer of", "partner": "partner of", "applicant": "applicant to"}
+STATUS_RELATIONS = {
+    "member": "member of",
+    "observer": "observer of",
+    "partner": "partner of",
+    "applicant": "applicant to",
+}
 
 
 def event_row(graph: Graph, iri: str, description: Description, citations: tuple[Citation, ...]) -> EventRow:
@@ -95,42 +100,76 @@ def _people(row: EventRow, *roles: str) -> list[EntityRef]:
     return found
 
 
+Pairs = list[tuple[EntityRef, EntityRef, str, bool]]
+
+
+def _pairwise(people: list[EntityRef], relation: str) -> Pairs:
+    return [(a, b, relation, True) for a, b in combinations(people, 2)]
+
+
+def _towards(sources: list[EntityRef], targets: list[EntityRef], relation: str) -> Pairs:
+    return [(a, b, relation, False) for a in sources for b in targets]
+
+
+def _meeting_pairs(row: EventRow) -> Pairs:
+    people = _people(row, "participant", "chair")
+    relation = "met" if row.type == "meeting" else "held a joint exercise with"
+    return _pairwise(people, relation) + _towards(
+        people, _people(row, "on the sidelines of"), "met on the sidelines of"
+    )
+
+
+def _signing_pairs(row: EventRow) -> Pairs:
+    signatories = _people(row, "signatory")
+    return _pairwise(signatories, "signed a document with") + _towards(signatories, _people(row, "document"), "signed")
+
+
+def _summit_pairs(row: EventRow) -> Pairs:
+    organisers = _people(row, "organiser")
+    held = _towards(organisers, [row.place] if row.place else [], "held a summit in")
+    return _towards(_people(row, "participant"), organisers, "attended a summit of") + held
+
+
+def _interview_pairs(row: EventRow) -> Pairs:
+    speakers = _people(row, "participant")
+    given = _towards(speakers, _people(row, "interviewer"), "gave an interview to")
+    return given + _towards(speakers, _people(row, "about"), "spoke about")
+
+
+def _statement_pairs(row: EventRow) -> Pairs:
+    relation = {"statement": "spoke about", "proposal": "proposed"}.get(row.type, "was reported about")
+    return _towards(_people(row, "speaker", "participant"), _people(row, "about"), relation)
+
+
+def _membership_event_pairs(row: EventRow) -> Pairs:
+    relation = {"founding": "founded", "admission": "was admitted to", "application": "applied to join"}[row.type]
+    return _towards(_people(row, "founder", "admitted", "applicant"), _people(row, "organisation"), relation)
+
+
+EVENT_PAIRS = {
+    "meeting": _meeting_pairs,
+    "exercise": _meeting_pairs,
+    "signing": _signing_pairs,
+    "summit": _summit_pairs,
+    "interview": _interview_pairs,
+    "statement": _statement_pairs,
+    "proposal": _statement_pairs,
+    "event": _statement_pairs,
+    "founding": _membership_event_pairs,
+    "admission": _membership_event_pairs,
+    "application": _membership_event_pairs,
+}
+
+
 def event_edges(row: EventRow) -> list[Edge]:
     """The relations between entities that one event establishes."""
-
-    def edge(a: EntityRef, b: EntityRef, relation: str, symmetric: bool = False) -> Edge:
-        return Edge(a, b, relation, symmetric, row.when, None, row.iri, row.label, row.citations)
-
-    edges: list[Edge] = []
-    about = _people(row, "about")
-    if row.type in ("meeting", "exercise"):
-        relation = "met" if row.type == "meeting" else "held a joint exercise with"
-        people = _people(row, "participant", "chair")
-        edges.extend(edge(a, b, relation, True) for a, b in combinations(people, 2))
-    elif row.type == "signing":
-        signatories = _people(row, "signatory")
-        edges.extend(edge(a, b, "signed a document with", True) for a, b in combinations(signatories, 2))
-        edges.extend(edge(a, doc, "signed") for a in signatories for doc in _people(row, "document"))
-    elif row.type == "summit":
-        for organiser in _people(row, "organiser"):
-            edges.extend(edge(a, organiser, "attended a summit of") for a in _people(row, "participant"))
-            if row.place:
-                edges.append(edge(organiser, row.place, "held a summit in"))
-    elif row.type == "interview":
-        for speaker in _people(row, "participant"):
-            edges.extend(edge(speaker, other, "gave an interview to") for other in _people(row, "interviewer"))
-            edges.extend(edge(speaker, topic, "spoke about") for topic in about)
-    elif row.type in ("statement", "proposal", "event"):
-        relation = {"statement": "spoke about", "proposal": "proposed"}.get(row.type, "was reported about")
-        edges.extend(edge(a, topic, relation) for a in _people(row, "speaker", "participant") for topic in about)
-    elif row.type in ("founding", "admission", "application"):
-        relation = {"founding": "founded", "admission": "was admitted to", "application": "applied to join"}[row.type]
-        for organisation in _people(row, "organisation"):
-            edges.extend(edge(a, organisation, relation) for a in _people(row, "founder", "admitted", "applicant"))
-    if row.type == "meeting":
-        for forum in _people(row, "on the sidelines of"):
-            edges.extend(edge(a, forum, "met on the sidelines of") for a in _people(row, "participant", "chair"))
-    return edges
+    pairs = EVENT_PAIRS.get(row.type, _statement_pairs)(row)
+    # What was said is in the event's label; for the other relations the relation itself says it all.
+    detail = row.label if row.type in ("statement", "proposal", "interview", "event") else None
+    return [
+        Edge(a, b, relation, symmetric, row.when, None, row.iri, detail, row.citations)
+        for a, b, relation, symmetric in pairs
+    ]
 
 
 def fact_edges(graph: Graph, iri: str, description: Description, citations: tuple[Citation, ...]) -> list[Edge]:
@@ -145,7 +184,17 @@ def fact_edges(graph: Graph, iri: str, description: Description, citations: tupl
         for holder in iris_of(description, SCO + "holder"):
             for organisation in iris_of(description, SCO + "organisation"):
                 edges.append(
-                    Edge(graph.entity(holder), graph.entity(organisation), "holds a position in", False, None, period, iri, detail, citations)
+                    Edge(
+                        graph.entity(holder),
+                        graph.entity(organisation),
+                        "holds a position in",
+                        False,
+                        None,
+                        period,
+                        iri,
+                        detail,
+                        citations,
+                    )
                 )
     elif kind == "membership":
         statuses = [STATUSES.get(status, short_iri(status)) for status in iris_of(description, SCO + "status")]
@@ -154,7 +203,17 @@ def fact_edges(graph: Graph, iri: str, description: Description, citations: tupl
                 for status in statuses:
                     relation = STATUS_RELATIONS.get(status, f"{status} of")
                     edges.append(
-                        Edge(graph.entity(member), graph.entity(organisation), relation, False, None, period, iri, None, citations)
+                        Edge(
+                            graph.entity(member),
+                            graph.entity(organisation),
+                            relation,
+                            False,
+                            None,
+                            period,
+                            iri,
+                            None,
+                            citations,
+                        )
                     )
     elif kind == "partnership":
         parties = [graph.entity(party) for party in iris_of(description, SCO + "party")]
@@ -168,7 +227,9 @@ def entity_edges(graph: Graph, iri: str, description: Description, citations: tu
     edges = []
     for predicate, relation in ENTITY_RELATIONS.items():
         for other in iris_of(description, predicate):
-            edges.append(Edge(graph.entity(iri), graph.entity(other), relation, False, None, None, None, None, citations))
+            edges.append(
+                Edge(graph.entity(iri), graph.entity(other), relation, False, None, None, None, None, citations)
+            )
     return edges
 
 
@@ -197,20 +258,12 @@ def all_edges(graph: Graph) -> list[Edge]:
 
 def status_on(period: Period, day: dt.date) -> str | None:
     """Whether a fact held on ``day``: "stated", "possible", "unknown" or None (it did not)."""
-    start = period.start
-    first_seen = period.attested[0] if period.attested else None
-    if period.end is not None:
-        if day > period.end.latest():
-            return None
-        if day >= period.end.earliest():
-            return "possible"
-    if start is not None:
-        if day < start.earliest():
-            return None
-        if day <= start.latest():
-            return "possible"
-        return "stated"
-    if first_seen is not None and day >= first_seen.earliest():
+    start, end = period.start, period.end
+    if (end is not None and day > end.latest()) or (start is not None and day < start.earliest()):
+        return None
+    if (end is not None and day >= end.earliest()) or (start is not None and day <= start.latest()):
+        return "possible"
+    if start is not None or (period.attested and day >= period.attested[0].earliest()):
         return "stated"
     return "unknown"
 

@@ -1,8 +1,10 @@
 """The one renderer: every result leaves through :func:`render` as a table, JSON or CSV.
 
-Tables and trees are drawn with rich on a terminal; piped or with NO_COLOR set,
-the same layout is written without colour. JSON is each result's documented
-``as_json`` shape. CSV flattens a result into one row per fact.
+Each result is first laid out as neutral blocks (lines, tables, trees). On a
+terminal rich draws them; piped, or with NO_COLOR set, a plain writer prints the
+same layout without colour, and without importing rich, so scripted use stays
+fast. JSON is each result's documented ``as_json`` shape. CSV flattens a
+result into one row per fact.
 """
 
 from __future__ import annotations
@@ -12,88 +14,133 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
-from sco_graph.results import (
-    Card,
-    EventRow,
-    Members,
-    Neighbour,
-    Neighbours,
-    Paths,
-    SearchResult,
-    Stats,
-    Timeline,
-    WhoMet,
-    cite,
-)
-from sco_graph.validate import Report
+from sco_graph.results import cite
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from sco_graph.results import (
+        Card,
+        EventRow,
+        Members,
+        Neighbour,
+        Neighbours,
+        Paths,
+        SearchResult,
+        Stats,
+        Timeline,
+        WhoMet,
+    )
+    from sco_graph.validate import Report
+
+    Result = WhoMet | Neighbours | Paths | Timeline | Card | SearchResult | Members | Stats | Report
 
 Format = Literal["table", "json", "csv"]
-Result = WhoMet | Neighbours | Paths | Timeline | Card | SearchResult | Members | Stats | Report
+
+
+class Line(NamedTuple):
+    text: str
+    style: str = ""
+
+
+class Grid(NamedTuple):
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class Node(NamedTuple):
+    label: str
+    children: list[Node]
+    style: str = ""
+
+
+Block = Line | Grid | Node
 
 
 def render(result: Result, fmt: Format = "table", stream: IO[str] | None = None) -> None:
     """Write ``result`` to ``stream`` (standard output by default) in ``fmt``."""
     out = stream or sys.stdout
+    kind = type(result).__name__
     if fmt == "json":
         out.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        rows = list(CSV_ROWS[type(result)](result))
+        rows = list(CSV_ROWS[kind](result))
         columns = list(dict.fromkeys(key for row in rows for key in row))
         writer = csv.DictWriter(out, fieldnames=columns or ["result"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:
-        console = _console(out)
-        for renderable in TABLES[type(result)](result):
-            console.print(renderable)
+        blocks = LAYOUTS[kind](result)
+        if out.isatty() and not os.environ.get("NO_COLOR"):
+            _draw_rich(blocks, out)
+        else:
+            _draw_plain(blocks, out)
 
 
-def _console(out: IO[str]) -> Console:
-    from rich.console import Console
-
-    plain = bool(os.environ.get("NO_COLOR")) or not out.isatty()
-    return Console(file=out, no_color=plain, highlight=False, soft_wrap=False, width=None if out.isatty() else 160)
-
-
-def _table(title: str, columns: Iterable[str]) -> Any:
+# ------------------------------------------------------------------ drawing
+def _draw_rich(blocks: list[Block], out: IO[str]) -> None:
     from rich import box
+    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+    from rich.tree import Tree
 
-    table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
+    def tree(node: Node, into: Any) -> None:
+        for child in node.children:
+            tree(child, into.add(Text(child.label, style=child.style)))
+
+    console = Console(file=out, highlight=False)
+    for block in blocks:
+        if isinstance(block, Grid):
+            table = Table(title=Text(block.title), box=box.SIMPLE_HEAD, title_justify="left")
+            for column in block.columns:
+                table.add_column(column, overflow="fold")
+            for row in block.rows:
+                table.add_row(*(Text(cell) for cell in row))
+            console.print(table)
+        elif isinstance(block, Node):
+            root = Tree(Text(block.label, style=block.style or "bold"))
+            tree(block, root)
+            console.print(root)
+        else:
+            console.print(Text(block.text, style=block.style))
 
 
-def _row(table: Any, *cells: str) -> None:
-    """Add a row of plain text: data never passes through rich's markup parser."""
-    from rich.text import Text
+def _draw_plain(blocks: list[Block], out: IO[str]) -> None:
+    for block in blocks:
+        if isinstance(block, Grid):
+            out.write(block.title + "\n\n")
+            widths = [max(len(cell) for cell in column) for column in zip(block.columns, *block.rows, strict=True)]
+            for number, row in enumerate([block.columns, *block.rows]):
+                out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
+                if number == 0:
+                    out.write("  ".join("-" * width for width in widths) + "\n")
+            out.write("\n")
+        elif isinstance(block, Node):
+            out.write(block.label + "\n")
+            _plain_tree(block.children, "", out)
+        else:
+            out.write(block.text + "\n")
 
-    table.add_row(*(Text(cell) for cell in cells))
 
-
-def _plain(text: str) -> RenderableType:
-    from rich.text import Text
-
-    return Text(text)
+def _plain_tree(children: list[Node], prefix: str, out: IO[str]) -> None:
+    for number, child in enumerate(children):
+        last = number == len(children) - 1
+        out.write(f"{prefix}{'└── ' if last else '├── '}{child.label}\n")
+        _plain_tree(child.children, prefix + ("    " if last else "│   "), out)
 
 
 def _names(entities: Iterable[Any]) -> str:
     return ", ".join(entity.name for entity in entities)
 
 
-# ------------------------------------------------------------------ tables
-def _who_met_table(result: WhoMet) -> list[RenderableType]:
+# ------------------------------------------------------------------ layouts
+def _who_met_layout(result: WhoMet) -> list[Block]:
     when = f" (as of {result.as_of})" if result.as_of else ""
     if not result.meetings:
-        return [_plain(f"{result.subject.name} met no one in the data{when}.")]
-    table = _table(f"Who {result.subject.name} met{when}", ["Date", "Met", "Place", "Occasion", "Sources"])
+        return [Line(f"{result.subject.name} met no one in the data{when}.")]
+    rows = []
     for row in result.meetings:
         event = row.event
         occasion = event.occasion or ""
@@ -102,164 +149,147 @@ def _who_met_table(result: WhoMet) -> list[RenderableType]:
             occasion += f"{'; ' if occasion else ''}requested by {', '.join(requested)}"
         if event.headline_only:
             occasion += " (headline only)"
-        _row(table, str(event.when), row.counterpart.name, event.place.name if event.place else "", occasion, cite(event.citations))
-    return [table]
+        place = event.place.name if event.place else ""
+        rows.append([str(event.when), row.counterpart.name, place, occasion, cite(event.citations)])
+    return [Grid(f"Who {result.subject.name} met{when}", ["Date", "Met", "Place", "Occasion", "Sources"], rows)]
 
 
-def _add_branch(tree: Any, rows: tuple[Neighbour, ...]) -> None:
-    from rich.markup import escape
-
+def _neighbour_nodes(rows: tuple[Neighbour, ...]) -> list[Node]:
     groups: dict[str, list[Neighbour]] = {}
     for row in rows:
         groups.setdefault(row.relation, []).append(row)
+    nodes = []
     for relation, members in groups.items():
-        branch = tree.add(f"[bold]{escape(relation)}[/bold]")
+        children = []
         for row in members:
-            node = branch.add(_neighbour_label_escaped(row))
-            if row.children:
-                _add_branch(node, row.children)
+            edge = row.edge
+            detail = f" ({edge.detail})" if edge.detail else ""
+            via = f" — via {row.via.name}" if row.via else ""
+            label = f"{row.other.name} ({row.other.type}){detail} {edge.date_text()} {cite(edge.citations)}{via}"
+            children.append(Node(" ".join(label.split()), _neighbour_nodes(row.children)))
+        nodes.append(Node(relation, children, "bold"))
+    return nodes
 
 
-def _neighbour_label_escaped(row: Neighbour) -> str:
-    from rich.markup import escape
-
-    detail = f" ({escape(row.edge.detail)})" if row.edge.detail and row.edge.node and row.edge.when is None else ""
-    via = f" — via {escape(row.via.name)}" if row.via else ""
-    date = escape(row.edge.date_text())
-    return f"{escape(row.other.name)} [dim]({row.other.type})[/dim]{detail} {date} {escape(cite(row.edge.citations))}{via}"
-
-
-def _neighbours_tree(result: Neighbours) -> list[RenderableType]:
-    from rich.markup import escape
-    from rich.tree import Tree
-
+def _neighbours_layout(result: Neighbours) -> list[Block]:
     when = f" as of {result.as_of}" if result.as_of else ""
     if not result.neighbours:
-        return [_plain(f"{result.subject.name} has no related entities in the data{when}.")]
-    tree = Tree(f"[bold]{escape(result.subject.name)}[/bold] ({result.subject.type}){when}")
-    _add_branch(tree, result.neighbours)
-    return [tree]
+        return [Line(f"{result.subject.name} has no related entities in the data{when}.")]
+    return [Node(f"{result.subject.name} ({result.subject.type}){when}", _neighbour_nodes(result.neighbours), "bold")]
 
 
-def _paths_text(result: Paths) -> list[RenderableType]:
-    from rich.text import Text
-
-    lines: list[RenderableType] = []
+def _paths_layout(result: Paths) -> list[Block]:
+    lines: list[Block] = []
     when = f" as of {result.as_of}" if result.as_of else ""
     for number, path in enumerate(result.paths, 1):
-        lines.append(Text(f"Path {number}: {len(path)} hop{'s' if len(path) != 1 else ''}{when}", style="bold"))
+        lines.append(Line(f"Path {number}: {len(path)} hop{'s' if len(path) != 1 else ''}{when}", "bold"))
         for step, hop in enumerate(path, 1):
-            more = f" (+{hop.alternatives} other relation{'s' if hop.alternatives != 1 else ''})" if hop.alternatives else ""
-            lines.append(Text(f"  {step}. {hop.edge.statement()}{more}"))
+            plural = "s" if hop.alternatives != 1 else ""
+            more = f" (+{hop.alternatives} other relation{plural})" if hop.alternatives else ""
+            lines.append(Line(f"  {step}. {hop.edge.statement()}{more}"))
     if result.truncated:
-        lines.append(Text(f"(only the first {len(result.paths)} paths are shown)", style="dim"))
+        lines.append(Line(f"(only the first {len(result.paths)} paths are shown)", "dim"))
     return lines
+
+
+EVENT_COLUMNS = ["Date", "Type", "Event", "Participants", "Place", "Sources"]
 
 
 def _event_cells(event: EventRow) -> list[str]:
     label = event.label + (f" — via {event.via.name}" if event.via else "")
-    return [str(event.when), event.type, label, _names(event.participants), event.place.name if event.place else "", cite(event.citations)]
+    place = event.place.name if event.place else ""
+    return [str(event.when), event.type, label, _names(event.participants), place, cite(event.citations)]
 
 
-def _timeline_table(result: Timeline) -> list[RenderableType]:
+def _timeline_layout(result: Timeline) -> list[Block]:
     subject = f" of {_names(result.subjects)}" if result.subjects else ""
     if not result.events:
-        return [_plain(f"No events{subject} in the data for that selection.")]
-    table = _table(f"Timeline{subject}", ["Date", "Type", "Event", "Participants", "Place", "Sources"])
-    for event in result.events:
-        _row(table, *_event_cells(event))
-    return [table]
+        return [Line(f"No events{subject} in the data for that selection.")]
+    return [Grid(f"Timeline{subject}", EVENT_COLUMNS, [_event_cells(event) for event in result.events])]
 
 
-def _card(result: Card) -> list[RenderableType]:
-    from rich.text import Text
-
+def _card_layout(result: Card) -> list[Block]:
     entity = result.entity
-    parts: list[RenderableType] = [Text(f"{entity.name} ({entity.type})", style="bold"), Text(entity.iri, style="dim")]
+    blocks: list[Block] = [Line(f"{entity.name} ({entity.type})", "bold"), Line(entity.iri, "dim")]
     if result.aliases:
-        parts.append(Text("Also called: " + "; ".join(result.aliases)))
+        blocks.append(Line("Also called: " + "; ".join(result.aliases)))
     if result.comment:
-        parts.append(Text(result.comment, style="italic"))
-    for title, edges in (("Relations", result.relations), ("Positions", result.positions), ("Memberships", result.memberships)):
+        blocks.append(Line(result.comment, "italic"))
+    sections = (("Relations", result.relations), ("Positions", result.positions), ("Memberships", result.memberships))
+    for title, edges in sections:
         if edges:
-            table = _table(title, ["Statement"])
-            for edge in edges:
-                _row(table, edge.statement())
-            parts.append(table)
+            blocks.append(Grid(title, ["Statement"], [[edge.statement()] for edge in edges]))
     if result.events:
-        table = _table("Events", ["Date", "Type", "Event", "Participants", "Place", "Sources"])
-        for event in result.events:
-            _row(table, *_event_cells(event))
-        parts.append(table)
+        blocks.append(Grid("Events", EVENT_COLUMNS, [_event_cells(event) for event in result.events]))
     if result.counterparts:
-        parts.append(Text("Met: " + _names(result.counterparts)))
-    sources = _table("Sources", ["Source", "Evidence"])
-    for citation in result.citations:
-        _row(sources, citation.source.short, f"“{citation.quote}”")
-    parts.append(sources)
-    return parts
+        blocks.append(Line("Met: " + _names(result.counterparts)))
+    evidence = [[citation.source.short, f"“{citation.quote}”"] for citation in result.citations]
+    blocks.append(Grid("Sources", ["Source", "Evidence"], evidence))
+    return blocks
 
 
-def _search_table(result: SearchResult) -> list[RenderableType]:
+def _search_layout(result: SearchResult) -> list[Block]:
     if not result.hits:
-        return [_plain(f"Nothing in the data looks like {result.text!r}.")]
-    table = _table(f"Search: {result.text}", ["Score", "Name", "Type", "Matched name"])
-    for hit in result.hits:
-        _row(table, f"{hit.score:.1f}", hit.entity.name, hit.entity.type, hit.matched)
-    return [table]
+        return [Line(f"Nothing in the data looks like {result.text!r}.")]
+    rows = [[f"{hit.score:.1f}", hit.entity.name, hit.entity.type, hit.matched] for hit in result.hits]
+    return [Grid(f"Search: {result.text}", ["Score", "Name", "Type", "Matched name"], rows)]
 
 
-def _members_table(result: Members) -> list[RenderableType]:
+def _members_layout(result: Members) -> list[Block]:
     when = f" on {result.as_of}" if result.as_of else ""
-    title = f"Members of {_names(result.organisations)}{when}"
-    columns = ["Organisation", "Member", "Status", "Period", "Sources"]
-    if result.as_of:
-        columns.insert(4, "Certainty")
-    table = _table(title, columns)
+    organisations = _names(result.organisations)
+    columns = ["Organisation", "Member", "Status", "Period", *(["Certainty"] if result.as_of else []), "Sources"]
+    rows = []
     for row in result.rows:
-        cells = [row.organisation.name, row.member.name, row.status, str(row.period), cite(row.citations)]
-        if result.as_of:
-            cells.insert(4, row.certainty)
-        _row(table, *cells)
-    parts: list[RenderableType] = [table if result.rows else _plain(f"No members of {_names(result.organisations)}{when} in the data.")]
+        certainty = [row.certainty] if result.as_of else []
+        rows.append(
+            [row.organisation.name, row.member.name, row.status, str(row.period), *certainty, cite(row.citations)]
+        )
+    blocks: list[Block] = [
+        Grid(f"Members of {organisations}{when}", columns, rows)
+        if rows
+        else Line(f"No members of {organisations}{when} in the data.")
+    ]
     if result.not_known:
         listed = ", ".join(f"{row.member.name} ({row.status}, {row.period})" for row in result.not_known)
-        parts.append(_plain(f"Not known{when}: the sources attest these only later: {listed}"))
-    return parts
+        blocks.append(Line(f"Not known{when}: the sources attest these only later: {listed}"))
+    return blocks
 
 
-def _stats_tables(result: Stats) -> list[RenderableType]:
-    counts = _table(f"sco-graph data: {result.triples} triples, {result.sources} sources, {result.relations} relations", ["Kind", "Type", "Count"])
-    for kind, table in (("entity", result.entities), ("event", result.events), ("fact", result.facts)):
-        for name, number in table.items():
-            _row(counts, kind, name, str(number))
-    ranked = _table("Most connected", ["Entity", "Type", "Degree", "Betweenness"])
-    for rank in result.top:
-        _row(ranked, rank.entity.name, rank.entity.type, str(rank.degree), f"{rank.betweenness:.4f}")
-    return [counts, ranked, _plain(f"Dates covered: {result.earliest or '?'} to {result.latest or '?'}")]
+def _stats_layout(result: Stats) -> list[Block]:
+    title = f"sco-graph data: {result.triples} triples, {result.sources} sources, {result.relations} relations"
+    counts = [
+        [kind, name, str(number)]
+        for kind, table in (("entity", result.entities), ("event", result.events), ("fact", result.facts))
+        for name, number in table.items()
+    ]
+    ranked = [[r.entity.name, r.entity.type, str(r.degree), f"{r.betweenness:.4f}"] for r in result.top]
+    return [
+        Grid(title, ["Kind", "Type", "Count"], counts),
+        Grid("Most connected", ["Entity", "Type", "Degree", "Betweenness"], ranked),
+        Line(f"Dates covered: {result.earliest or '?'} to {result.latest or '?'}"),
+    ]
 
 
-def _report_text(result: Report) -> list[RenderableType]:
-    from rich.text import Text
-
+def _report_layout(result: Report) -> list[Block]:
     what = "syntax" if result.syntax_only else "data"
     if result.conforms:
-        return [Text(f"OK: {len(result.files)} file(s), {result.triples} triples; the {what} conforms.")]
-    lines: list[RenderableType] = [Text(str(problem)) for problem in result.problems]
-    lines.append(Text(f"{len(result.problems)} problem(s) in {len(result.files)} file(s).", style="bold"))
+        return [Line(f"OK: {len(result.files)} file(s), {result.triples} triples; the {what} conforms.")]
+    lines: list[Block] = [Line(str(problem)) for problem in result.problems]
+    lines.append(Line(f"{len(result.problems)} problem(s) in {len(result.files)} file(s).", "bold"))
     return lines
 
 
-TABLES: dict[type, Callable[[Any], list[RenderableType]]] = {
-    WhoMet: _who_met_table,
-    Neighbours: _neighbours_tree,
-    Paths: _paths_text,
-    Timeline: _timeline_table,
-    Card: _card,
-    SearchResult: _search_table,
-    Members: _members_table,
-    Stats: _stats_tables,
-    Report: _report_text,
+LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
+    "WhoMet": _who_met_layout,
+    "Neighbours": _neighbours_layout,
+    "Paths": _paths_layout,
+    "Timeline": _timeline_layout,
+    "Card": _card_layout,
+    "SearchResult": _search_layout,
+    "Members": _members_layout,
+    "Stats": _stats_layout,
+    "Report": _report_layout,
 }
 
 
@@ -329,11 +359,25 @@ def _event_row(event: EventRow) -> dict[str, str]:
 
 
 def _card_rows(result: Card) -> Iterable[dict[str, str]]:
-    for section, edges in (("relation", result.relations), ("position", result.positions), ("membership", result.memberships)):
+    for section, edges in (
+        ("relation", result.relations),
+        ("position", result.positions),
+        ("membership", result.memberships),
+    ):
         for edge in edges:
-            yield {"section": section, "statement": edge.statement(), "date": edge.date_text(), "sources": _sources(edge.citations)}
+            yield {
+                "section": section,
+                "statement": edge.statement(),
+                "date": edge.date_text(),
+                "sources": _sources(edge.citations),
+            }
     for event in result.events:
-        yield {"section": "event", "statement": event.label, "date": str(event.when), "sources": _sources(event.citations)}
+        yield {
+            "section": "event",
+            "statement": event.label,
+            "date": str(event.when),
+            "sources": _sources(event.citations),
+        }
 
 
 def _member_rows(result: Members) -> Iterable[dict[str, str]]:
@@ -359,17 +403,23 @@ def _stats_rows(result: Stats) -> Iterable[dict[str, str]]:
         yield {"kind": "degree", "name": rank.entity.name, "value": str(rank.degree)}
 
 
-CSV_ROWS: dict[type, Callable[[Any], Iterable[dict[str, str]]]] = {
-    WhoMet: _who_met_rows,
-    Neighbours: lambda result: _flatten(result.neighbours, result.subject.name, 1),
-    Paths: _path_rows,
-    Timeline: lambda result: (_event_row(event) for event in result.events),
-    Card: _card_rows,
-    SearchResult: lambda result: (
-        {"score": f"{hit.score:.1f}", "name": hit.entity.name, "iri": hit.entity.iri, "type": hit.entity.type, "matched": hit.matched}
+CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
+    "WhoMet": _who_met_rows,
+    "Neighbours": lambda result: _flatten(result.neighbours, result.subject.name, 1),
+    "Paths": _path_rows,
+    "Timeline": lambda result: (_event_row(event) for event in result.events),
+    "Card": _card_rows,
+    "SearchResult": lambda result: (
+        {
+            "score": f"{hit.score:.1f}",
+            "name": hit.entity.name,
+            "iri": hit.entity.iri,
+            "type": hit.entity.type,
+            "matched": hit.matched,
+        }
         for hit in result.hits
     ),
-    Members: _member_rows,
-    Stats: _stats_rows,
-    Report: lambda result: ({"location": p.location, "message": p.message} for p in result.problems),
+    "Members": _member_rows,
+    "Stats": _stats_rows,
+    "Report": lambda result: ({"location": p.location, "message": p.message} for p in result.problems),
 }

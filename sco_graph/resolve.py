@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sco_graph.errors import AmbiguousNameError, UnknownNameError, UsageError
 
@@ -53,11 +54,10 @@ def transliteration_key(normalized: str) -> str:
     key = normalized
     for old, new in _TRANSLIT:
         key = key.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", key)
+    return re.sub(r"(.)\1+", r"\1", key).replace(" ", "")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One entity as the resolver knows it."""
 
     iri: str
@@ -86,6 +86,10 @@ class Directory:
                     self._exact.setdefault(key, set()).add(entry.iri)
                     self._loose.setdefault(transliteration_key(key), set()).add(entry.iri)
 
+    def is_exact_name(self, text: str) -> bool:
+        """Whether ``text`` is, up to case and punctuation, a name or alias of some entity."""
+        return normalize(text) in self._exact
+
     def get(self, iri: str) -> Entry | None:
         return self.entries.get(iri)
 
@@ -111,15 +115,12 @@ class Directory:
     def _tiers(self, key: str) -> Iterable[set[str]]:
         yield self._exact.get(key, set())
         yield self._loose.get(transliteration_key(key), set())
-        words = key.split()
-        loose_words = [transliteration_key(word) for word in words]
-        yield {
-            iri
-            for name, iris in self._loose.items()
-            if _contains_words(name.split(), loose_words)
-            for iri in iris
-        }
-        yield {iri for name, iris in self._exact.items() if name.startswith(key) for iri in iris}
+        words = [transliteration_key(word) for word in key.split()]
+        named = [
+            (name, [transliteration_key(word) for word in name.split()], iris) for name, iris in self._exact.items()
+        ]
+        yield {iri for _, name_words, iris in named if _contains_words(name_words, words) for iri in iris}
+        yield {iri for _, name_words, iris in named if _contains_words(name_words, words, prefix=True) for iri in iris}
 
     def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
         """Names that look like ``text``, best first (suggestions only, never a match)."""
@@ -148,20 +149,23 @@ class Directory:
         return ranked[:limit]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     entry: Entry
     matched: str
     score: float
 
 
-def _contains_words(name_words: list[str], query_words: list[str]) -> bool:
-    """Whether every query word is a whole word of the name, in order."""
+def _contains_words(name_words: list[str], query_words: list[str], prefix: bool = False) -> bool:
+    """Whether the query words are whole words of the name, in order (the last one a prefix with ``prefix``)."""
     position = 0
-    for word in query_words:
-        try:
-            position = name_words.index(word, position) + 1
-        except ValueError:
+    for number, word in enumerate(query_words):
+        last = prefix and number == len(query_words) - 1
+        while position < len(name_words):
+            candidate = name_words[position]
+            position += 1
+            if candidate == word or (last and candidate.startswith(word)):
+                break
+        else:
             return False
     return True
 

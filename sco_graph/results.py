@@ -7,16 +7,14 @@ precision, and sources on every row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sco_graph.dates import PartialDate, When
 
 JSON = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class EntityRef:
+class EntityRef(NamedTuple):
     iri: str
     name: str
     type: str
@@ -25,8 +23,7 @@ class EntityRef:
         return {"name": self.name, "iri": self.iri, "type": self.type}
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A source article."""
 
     iri: str
@@ -51,8 +48,7 @@ class Source:
         }
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """A source and the verbatim snippet that states the fact."""
 
     source: Source
@@ -75,8 +71,7 @@ def cite(citations: tuple[Citation, ...]) -> str:
     return "[" + "; ".join(seen) + "]" if seen else "[no source]"
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """When a fact held: start and end at their precision, and the days sources attest it."""
 
     start: PartialDate | None = None
@@ -105,8 +100,7 @@ class Period:
         }
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """An event with everything needed to show it."""
 
     iri: str
@@ -139,8 +133,7 @@ class EventRow:
         }
 
 
-@dataclass(frozen=True)
-class MeetingRow:
+class MeetingRow(NamedTuple):
     """One counterpart someone met, at one meeting."""
 
     counterpart: EntityRef
@@ -160,8 +153,7 @@ class MeetingRow:
         }
 
 
-@dataclass(frozen=True)
-class WhoMet:
+class WhoMet(NamedTuple):
     subject: EntityRef
     as_of: PartialDate | None
     meetings: tuple[MeetingRow, ...]
@@ -175,8 +167,7 @@ class WhoMet:
         }
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """A relation between two entities, from an event, a fact or an entity's own description."""
 
     source: EntityRef
@@ -219,8 +210,7 @@ class Edge:
         }
 
 
-@dataclass(frozen=True)
-class MemberRow:
+class MemberRow(NamedTuple):
     member: EntityRef
     organisation: EntityRef
     status: str
@@ -241,13 +231,12 @@ class MemberRow:
         }
 
 
-@dataclass(frozen=True)
-class Members:
+class Members(NamedTuple):
     organisations: tuple[EntityRef, ...]
     as_of: PartialDate | None
     status: str | None
     rows: tuple[MemberRow, ...]
-    not_known: tuple[MemberRow, ...] = field(default=())
+    not_known: tuple[MemberRow, ...] = ()
 
     def as_json(self) -> JSON:
         return {
@@ -260,8 +249,7 @@ class Members:
         }
 
 
-@dataclass(frozen=True)
-class Neighbour:
+class Neighbour(NamedTuple):
     """One related entity, by one relation, seen from the entity asked about."""
 
     relation: str  # phrased from the subject's side ("member of", "has member")
@@ -284,8 +272,7 @@ class Neighbour:
         }
 
 
-@dataclass(frozen=True)
-class Neighbours:
+class Neighbours(NamedTuple):
     subject: EntityRef
     depth: int
     as_of: PartialDate | None
@@ -301,8 +288,7 @@ class Neighbours:
         }
 
 
-@dataclass(frozen=True)
-class Hop:
+class Hop(NamedTuple):
     """One step of a path: from one entity to the next, explained by an edge."""
 
     start: EntityRef
@@ -324,8 +310,7 @@ class Hop:
         }
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     start: EntityRef
     end: EntityRef
     max_hops: int
@@ -345,8 +330,7 @@ class Paths:
         }
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     subjects: tuple[EntityRef, ...]
     events: tuple[EventRow, ...]
     start: PartialDate | None = None
@@ -364,8 +348,7 @@ class Timeline:
         }
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """Everything known about one entity."""
 
     entity: EntityRef
@@ -393,8 +376,7 @@ class Card:
         }
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     entity: EntityRef
     matched: str
     score: float
@@ -403,8 +385,7 @@ class SearchHit:
         return {**self.entity.as_json(), "matched": self.matched, "score": self.score}
 
 
-@dataclass(frozen=True)
-class SearchResult:
+class SearchResult(NamedTuple):
     text: str
     hits: tuple[SearchHit, ...]
 
@@ -412,8 +393,7 @@ class SearchResult:
         return {"query": "search", "text": self.text, "results": [hit.as_json() for hit in self.hits]}
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     entity: EntityRef
     degree: int
     betweenness: float
@@ -422,8 +402,7 @@ class Ranked:
         return {**self.entity.as_json(), "degree": self.degree, "betweenness": self.betweenness}
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     triples: int
     entities: dict[str, int]
     events: dict[str, int]

@@ -7,21 +7,19 @@ depends on a particular RDF library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sco_graph.model import XSD
 
 
-@dataclass(frozen=True)
-class IRI:
+class IRI(NamedTuple):
     value: str
 
     def n3(self) -> str:
         return f"<{self.value}>"
 
 
-@dataclass(frozen=True)
-class BlankNode:
+class BlankNode(NamedTuple):
     value: str
 
     def n3(self) -> str:
@@ -31,8 +29,7 @@ class BlankNode:
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
-@dataclass(frozen=True)
-class Literal:
+class Literal(NamedTuple):
     value: str
     datatype: str = XSD + "string"
     language: str | None = None

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from sco_graph.dates import PartialDate
 from sco_graph.errors import DataError
@@ -21,9 +22,12 @@ from sco_graph.model import SCO, STANDING_STATUSES, STATUSES, short_iri
 from sco_graph.store import LocalStore
 from sco_graph.terms import Literal
 
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
 
-@dataclass(frozen=True, order=True)
-class Problem:
+
+class Problem(NamedTuple):
     """One reason the data does not conform."""
 
     location: str  # file:line:column for syntax, the node's IRI otherwise
@@ -36,8 +40,7 @@ class Problem:
         return {"location": self.location, "message": self.message}
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     files: tuple[str, ...]
     triples: int
     problems: tuple[Problem, ...]
@@ -64,7 +67,7 @@ def validate(paths: list[Path] | None = None, syntax_only: bool = False) -> Repo
 
     files = collect(paths) if paths else bundled_files()
     problems: list[Problem] = []
-    quads = []
+    quads: list[pyoxigraph.Quad] = []
     for file in files:
         try:
             quads.extend(parse_files([file]))
@@ -79,13 +82,15 @@ def validate(paths: list[Path] | None = None, syntax_only: bool = False) -> Repo
     return Report(names, len(quads), tuple(sorted(set(problems))), syntax_only)
 
 
-def _shacl(quads: list[object]) -> list[Problem]:
+def _shacl(quads: list[pyoxigraph.Quad]) -> list[Problem]:
     import pyoxigraph as ox
     import rdflib
     from pyshacl import validate as shacl_validate
 
     data = rdflib.Graph()
-    data.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    serialized = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
+    assert serialized is not None
+    data.parse(data=serialized.decode("utf-8"), format="nt")
     ontology = bundled_data_dir() / "ontology.ttl"
     data.parse(ontology, format="turtle")
     shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
@@ -104,22 +109,21 @@ def _shacl(quads: list[object]) -> list[Problem]:
     return problems
 
 
-def _owner(data: object, node: object) -> str:
+def _owner(data: rdflib.Graph, node: rdflib.BNode) -> str:
     """Name a blank node by the IRI that refers to it (evidence belongs to a fact)."""
     import rdflib
 
-    assert isinstance(data, rdflib.Graph)
     for subject in data.subjects(None, node):
         if isinstance(subject, rdflib.URIRef):
             return short_iri(str(subject)) + " (evidence)"
     return "blank node"
 
 
-def _temporal(quads: list[object]) -> list[Problem]:
+def _temporal(quads: list[pyoxigraph.Quad]) -> list[Problem]:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.extend(quads)  # type: ignore[arg-type]
+    store.extend(quads)
     local = LocalStore(store, "validation")
     problems = []
     ordered = local.select(
@@ -130,7 +134,9 @@ def _temporal(quads: list[object]) -> list[Problem]:
     for row in ordered:
         first, last = _date(row["first"]), _date(row["last"])
         if first and last and last.latest() < first.earliest():
-            problems.append(Problem(short_iri(row["node"].value), f"{row['what'].value} {last} is before its start {first}"))
+            problems.append(
+                Problem(short_iri(row["node"].value), f"{row['what'].value} {last} is before its start {first}")
+            )
     problems.extend(_overlapping_statuses(local))
     return problems
 
@@ -175,7 +181,7 @@ def _overlapping_statuses(store: LocalStore) -> list[Problem]:
     problems = []
     for (member, organisation), spans in grouped.items():
         spans.sort(key=lambda item: item[2])
-        for (iri_a, status_a, (_, end_a)), (iri_b, status_b, (start_b, _)) in zip(spans, spans[1:], strict=False):
+        for (iri_a, status_a, (_, end_a)), (iri_b, status_b, (start_b, _)) in pairwise(spans):
             if start_b <= end_a and status_a != status_b:
                 problems.append(
                     Problem(

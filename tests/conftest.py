@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,11 @@ os.environ["SCO_GRAPH_CACHE"] = tempfile.mkdtemp(prefix="sco-graph-test-cache-")
 os.environ.pop("SCO_GRAPH_DATA", None)
 os.environ.pop("NO_COLOR", None)
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from sco_graph import api  # noqa: E402
-from sco_graph.cli import app  # noqa: E402
-from sco_graph.graph import Graph  # noqa: E402
+from sco_graph import api
+from sco_graph.cli import app
+from sco_graph.graph import Graph
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -58,5 +57,5 @@ class Invoke:
 
 
 @pytest.fixture
-def cli(runner: CliRunner) -> Iterator[Invoke]:
-    yield Invoke(runner)
+def cli(runner: CliRunner) -> Invoke:
+    return Invoke(runner)

@@ -31,7 +31,9 @@ def test_every_evidence_snippet_is_verbatim_in_its_article(graph: Graph, seeds: 
         for citation in citations:
             assert citation.source.seed_file, f"{citation.source.iri} names no seed file"
             article = _squash((seeds / citation.source.seed_file).read_text(encoding="utf-8"))
-            assert _squash(citation.quote) in article, f"{node}: {citation.quote!r} is not in {citation.source.seed_file}"
+            assert _squash(citation.quote) in article, (
+                f"{node}: {citation.quote!r} is not in {citation.source.seed_file}"
+            )
             checked += 1
     assert checked > 150
 
@@ -58,7 +60,11 @@ def test_000_japarov_met_zhang_ming_on_thursday_11_may_not_the_publication_date(
 def test_000_japarov_proposals_are_recorded(graph: Graph) -> None:
     events = queries.timeline(graph, ["Japarov"], types=["proposal"]).events
     topics = {entity.name for event in events for role, entity in event.roles if role == "about"}
-    assert topics == {"Center for Combating International Organized Crime", "SCO Development Bank", "SCO Development Fund"}
+    assert topics == {
+        "Center for Combating International Organized Crime",
+        "SCO Development Bank",
+        "SCO Development Fund",
+    }
 
 
 def test_000_positions(graph: Graph) -> None:
@@ -97,7 +103,10 @@ def test_001_partner_organisations_since_april_2005_and_october_2007(graph: Grap
         for edge in card.memberships
         if edge.relation == "partner organisation of" and edge.period
     }
-    assert partners == {"Commonwealth of Independent States": "2005-04", "Collective Security Treaty Organisation": "2007-10"}
+    assert partners == {
+        "Commonwealth of Independent States": "2005-04",
+        "Collective Security Treaty Organisation": "2007-10",
+    }
 
 
 # ------------------------------------------------------------ article 002 (Shandong On Internet, 2018-06-08)
@@ -154,7 +163,14 @@ def test_004_mirzaev_met_terebov_and_hakala_on_monday_29_may(graph: Graph) -> No
 
 def test_004_founders_2001_admissions_2017_observers_partners_and_belarus_application(graph: Graph) -> None:
     before = queries.members(graph, ["SCO"], as_of=PartialDate.parse("2016-06-01"))
-    assert {row.member.name for row in before.rows} == {"China", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan", "Uzbekistan"}
+    assert {row.member.name for row in before.rows} == {
+        "China",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Russia",
+        "Tajikistan",
+        "Uzbekistan",
+    }
     after = queries.members(graph, ["SCO"], as_of=PartialDate.parse("2023-05-30"))
     by_status: dict[str, set[str]] = {}
     for row in after.rows:
