@@ -265,14 +265,14 @@ def timeline(
 
 
 @app.command("show")
-def show(name: NameArgument, fmt: FormatOption = "table") -> None:
+def show(name: NameArgument, fmt: FormatOption = "table", as_of: AsOfOption = None) -> None:
     """An entity card: type, aliases, positions, memberships, events, counterparts and sources.
 
     Example: sco-graph show Mirzayev
     """
     from sco_graph import queries
 
-    _show(queries.show(_graph(), _joined(name)), _format(fmt))
+    _show(queries.show(_graph(), _joined(name), _date(as_of, "--as-of")), _format(fmt))
 
 
 @app.command("search")

@@ -349,13 +349,17 @@ def _with_via(event: EventRow, organ: EntityRef | None) -> EventRow:
 
 
 # ------------------------------------------------------------------ show
-def show(graph: Graph, name: str) -> Card:
-    """An entity card: names, relations, positions, memberships, events, counterparts, sources."""
+def show(graph: Graph, name: str, as_of: PartialDate | None = None) -> Card:
+    """An entity card: names, relations, positions, memberships, events, counterparts, sources.
+
+    With ``as_of``, only what held or had happened by that date.
+    """
     subject = graph.resolve(name)
     entry = graph.directory.get(subject.iri)
     description = graph.describe([subject.iri])[subject.iri]
     comment_values = description.get("http://www.w3.org/2000/01/rdf-schema#comment", [])
-    edges = _edges_touching(graph, [subject.iri])
+    day = _day(as_of)
+    edges = [edge for edge in _edges_touching(graph, [subject.iri]) if day is None or edge_holds_on(edge, day)]
     relations = [edge for edge in edges if edge.node is None]
     positions = [edge for edge in edges if edge.relation == "holds a position in"]
     member_relations = {"member of", "observer of", "partner of", "applicant to", "partner organisation of"}
@@ -364,7 +368,14 @@ def show(graph: Graph, name: str) -> Card:
         f"SELECT DISTINCT ?event WHERE {{ {values_clause('t', EVENT_TYPES)} ?event ?p ?x . ?event a ?t }}",
         {"x": IRI(subject.iri)},
     )
-    events = sorted(event_rows(graph, (row["event"].value for row in involved)), key=_event_order)
+    events = sorted(
+        (
+            event
+            for event in event_rows(graph, (row["event"].value for row in involved))
+            if day is None or event.when.happened_by(day)
+        ),
+        key=_event_order,
+    )
     counterparts: dict[str, EntityRef] = {}
     for edge in edges:
         if edge.relation == "met":
@@ -443,6 +454,8 @@ def members(graph: Graph, names: Iterable[str], as_of: PartialDate | None = None
 # ------------------------------------------------------------------ stats
 def stats(graph: Graph, top: int = 10) -> Stats:
     """Counts by type, the most connected entities and the dates covered."""
+    if not 0 <= top <= 1000:
+        raise UsageError(f"--top must be between 0 and 1000 ({top} given)")
     import networkx as nx
 
     def count(classes: dict[str, str]) -> dict[str, int]:

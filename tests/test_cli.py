@@ -270,3 +270,59 @@ def test_version(cli: Invoke) -> None:
     result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("sco-graph ")
+
+
+# ------------------------------------------------------------ JSON contracts of the other commands
+CONTRACTS = {
+    ("neighbours", "SCO"): {"query", "subject", "depth", "as_of", "neighbours"},
+    ("path", "Zhang Ming", "Sadyr Japarov"): {"query", "from", "to", "max_hops", "as_of", "truncated", "paths"},
+    ("timeline", "CIS"): {"query", "subjects", "from", "to", "types", "events"},
+    ("show", "CIS"): {
+        "query",
+        "entity",
+        "aliases",
+        "comment",
+        "relations",
+        "positions",
+        "memberships",
+        "events",
+        "counterparts",
+        "sources",
+    },
+    ("search", "Lebedev"): {"query", "text", "results"},
+    ("members", "CIS"): {"query", "organisations", "as_of", "status", "members", "not_known_on_date"},
+    ("stats",): {"query", "triples", "entities", "events", "facts", "sources", "relations", "most_connected", "dates"},
+    ("validate",): {"query", "files", "triples", "syntax_only", "conforms", "problems"},
+}
+
+
+@pytest.mark.parametrize("args", list(CONTRACTS))
+def test_json_top_level_keys_are_pinned(cli: Invoke, args: tuple[str, ...]) -> None:
+    assert set(cli.json(*args)) == CONTRACTS[args]
+
+
+def test_timeline_event_rows_carry_names_iris_dates_and_sources(cli: Invoke) -> None:
+    for event in cli.json("timeline")["events"]:
+        assert set(event) == {"event", "label", "type", "when", "participants", "roles", "place", "occasion",
+                              "cameo", "headline_only", "via", "sources"}  # fmt: skip
+        assert event["sources"]
+        assert event["when"]["date"] is None or DATE.match(event["when"]["date"])
+        assert all({"name", "iri", "type"} <= set(entity) for entity in event["participants"])
+
+
+def test_show_as_of_drops_later_facts(cli: Invoke) -> None:
+    before = cli.json("show", "Belarus", "--as-of", "2022-06")
+    after = cli.json("show", "Belarus")
+    assert not any(edge["relation"] == "applicant to" for edge in before["memberships"])
+    assert any(edge["relation"] == "applicant to" for edge in after["memberships"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+@pytest.mark.parametrize(
+    "args", [("who-met", "Zhang"), ("neighbours", "CIS"), ("path", "CIS", "CSTO"), ("timeline", "EU"),
+             ("show", "EU"), ("search", "EU"), ("members", "CIS"), ("stats",), ("validate",)],
+)  # fmt: skip
+def test_every_command_answers_in_every_format(cli: Invoke, args: tuple[str, ...], fmt: str) -> None:
+    result = cli(*args, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()
