@@ -347,6 +347,40 @@ def validate(
         raise typer.Exit(ExitCode.INVALID_DATA)
 
 
+@app.command("export")
+def export(
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="turtle, ntriples, jsonld, graphml, gexf, csv or dot (default: from --output, else turtle).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (standard output when omitted).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+) -> None:
+    """Export the whole RDF graph or the entity graph for other tools; deterministic and atomic.
+
+    CSV writes edges to FILE and nodes to FILE's name with .nodes before the ending.
+    Example: sco-graph export --output sco.graphml
+    """
+    from sco_graph import export as exporting
+
+    chosen = exporting.format_for(fmt, output)
+    parts = exporting.export(_graph(), chosen)
+    if output is None:
+        sys.stdout.buffer.write(parts[""])
+        sys.stdout.flush()
+        return
+    files = exporting.output_paths(output, parts)
+    exporting.write_atomic(files, force=force)
+    for path, data in files.items():
+        sys.stderr.write(f"{PROG}: wrote {path} ({len(data)} bytes, {chosen})\n")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -15,7 +15,19 @@ from sco_graph.errors import ExitCode
 from .conftest import Invoke
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-COMMANDS = ["who-met", "neighbours", "neighbors", "path", "timeline", "show", "search", "members", "stats", "validate"]
+COMMANDS = [
+    "who-met",
+    "neighbours",
+    "neighbors",
+    "path",
+    "timeline",
+    "show",
+    "search",
+    "members",
+    "stats",
+    "validate",
+    "export",
+]
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -150,7 +162,9 @@ def test_no_path_exits_one_with_a_message(cli: Invoke) -> None:
 def test_timeline_prints_each_date_at_its_precision_in_order(cli: Invoke) -> None:
     data = cli.json("timeline", "CSTO")
     dates = [event["when"]["date"] for event in data["events"]]
-    assert dates == ["2018-05", "2018-06-09", "2018-06-09", "2018-06-09"]
+    assert dates[0] == "2018-05"
+    assert set(dates[1:]) == {"2018-06-09"}
+    assert len(dates) == 6
     assert "2018-05-01" not in cli("timeline", "CSTO").stdout
 
 

@@ -150,7 +150,7 @@ def test_003_bishkek_council_meeting_and_headline_facts_are_marked(graph: Graph)
     summit = next(event for event in events if event.type == "summit")
     assert str(summit.when) == "2019-06-13/2019-06-14"
     headlines = [event for event in events if event.headline_only]
-    assert len(headlines) == 6
+    assert len(headlines) == 7
     assert all(event.when.not_after is not None and event.when.date is None for event in headlines)
 
 

@@ -1,0 +1,255 @@
+"""Exports: the whole RDF graph (Turtle, N-Triples, JSON-LD) or the entity graph
+(GraphML, GEXF, CSV, DOT), deterministic to the byte, written atomically.
+
+A file is written to a temporary sibling and renamed into place, so a failed or
+interrupted export leaves no partial file and never replaces a good one; an
+existing file is only replaced with ``force``. Files get the user's umask.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sco_graph.errors import StorageError, UsageError
+from sco_graph.graph import Graph
+from sco_graph.model import PREFIXES
+from sco_graph.terms import IRI, BlankNode, Literal, Term
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pyoxigraph
+
+RDF_FORMATS = ("turtle", "ntriples", "jsonld")
+GRAPH_FORMATS = ("graphml", "gexf", "csv", "dot")
+FORMATS = RDF_FORMATS + GRAPH_FORMATS
+SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".csv": "csv",
+    ".dot": "dot",
+    ".gv": "dot",
+}
+
+
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """The export format: as given, or guessed from the output file's ending."""
+    if fmt is None:
+        if output is None:
+            return "turtle"
+        guessed = SUFFIXES.get(output.suffix.lower())
+        if guessed is None:
+            raise UsageError(f"cannot tell the format from {output.name!r}; give --format ({', '.join(FORMATS)})")
+        return guessed
+    lowered = fmt.lower()
+    if lowered not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)} ({fmt!r} given)")
+    return lowered
+
+
+def export(graph: Graph, fmt: str) -> dict[str, bytes]:
+    """Serialise the graph; returns file-name suffixes to contents ("" is the main output)."""
+    if fmt in RDF_FORMATS:
+        return {"": rdf_bytes(graph, fmt)}
+    from sco_graph.mirror import entity_graph
+
+    network = entity_graph(graph)
+    writers: dict[str, Callable[[nx.MultiDiGraph[str]], dict[str, bytes]]] = {
+        "graphml": _graphml,
+        "gexf": _gexf,
+        "csv": _csv,
+        "dot": _dot,
+    }
+    return writers[fmt](network)
+
+
+# ------------------------------------------------------------------ RDF
+def _triples(graph: Graph) -> list[tuple[Term, Term, Term]]:
+    rows = graph.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    return [(row["s"], row["p"], row["o"]) for row in rows]
+
+
+def _stable_blank_labels(triples: list[tuple[Term, Term, Term]]) -> dict[str, str]:
+    """Name blank nodes by a hash of what they say and who points at them, so output is stable."""
+    outgoing: dict[str, list[str]] = defaultdict(list)
+    incoming: dict[str, list[str]] = defaultdict(list)
+    for subject, predicate, obj in triples:
+        if isinstance(subject, BlankNode):
+            shown = obj.n3() if not isinstance(obj, BlankNode) else "_"
+            outgoing[subject.value].append(f"{predicate.value} {shown}")
+        if isinstance(obj, BlankNode):
+            owner = subject.n3() if not isinstance(subject, BlankNode) else "_"
+            incoming[obj.value].append(f"{owner} {predicate.value}")
+    keyed = []
+    for node in set(outgoing) | set(incoming):
+        text = "\n".join([*sorted(incoming[node]), "|", *sorted(outgoing[node])])
+        keyed.append((hashlib.sha256(text.encode()).hexdigest()[:20], node))
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = defaultdict(int)
+    for digest, node in sorted(keyed):
+        seen[digest] += 1
+        labels[node] = f"b{digest}" + (f"x{seen[digest]}" if seen[digest] > 1 else "")
+    return labels
+
+
+def _resource(term: Term, labels: dict[str, str]) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
+    import pyoxigraph as ox
+
+    if isinstance(term, IRI):
+        return ox.NamedNode(term.value)
+    if isinstance(term, BlankNode):
+        return ox.BlankNode(labels[term.value])
+    raise ValueError(f"a literal cannot be a subject: {term.n3()}")
+
+
+def _oxigraph_term(
+    term: Term, labels: dict[str, str]
+) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
+    import pyoxigraph as ox
+
+    if not isinstance(term, Literal):
+        return _resource(term, labels)
+    if term.language:
+        return ox.Literal(term.value, language=term.language)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+
+
+def rdf_bytes(graph: Graph, fmt: str) -> bytes:
+    """The whole graph as Turtle, N-Triples or JSON-LD, with the project's prefixes."""
+    import pyoxigraph as ox
+
+    triples = _triples(graph)
+    labels = _stable_blank_labels(triples)
+    converted = sorted(
+        (ox.Triple(_resource(s, labels), ox.NamedNode(p.value), _oxigraph_term(o, labels)) for s, p, o in triples),
+        key=lambda triple: (str(triple.subject), str(triple.predicate), str(triple.object)),
+    )
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}[
+        fmt
+    ]
+    prefixes = PREFIXES if fmt != "ntriples" else None
+    data = ox.serialize(converted, format=rdf_format, prefixes=prefixes)
+    assert data is not None
+    return data
+
+
+# ------------------------------------------------------------------ entity graph
+def _graphml(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
+    import networkx as nx
+
+    buffer = io.BytesIO()
+    nx.write_graphml(network, buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    return {"": buffer.getvalue()}
+
+
+def _gexf(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
+    import networkx as nx
+
+    buffer = io.BytesIO()
+    nx.write_gexf(network, buffer, encoding="utf-8", prettyprint=True)
+    # The writer stamps today's date and its own version; the export states the data only.
+    text = re.sub(
+        rb"<meta [^>]*>.*?</meta>",
+        b"<meta>\n    <creator>sco-graph</creator>\n  </meta>",
+        buffer.getvalue(),
+        flags=re.S,
+    )
+    return {"": text}
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+EDGE_COLUMNS = ["source", "source_label", "target", "target_label", "relation", "date", "start", "end", "node",
+                "detail", "sources", "seed_files"]  # fmt: skip
+
+
+def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
+    """Edges (the main file) and nodes (``.nodes.csv`` beside it), ready for pandas."""
+    nodes = [[iri, str(data["label"]), str(data["type"])] for iri, data in network.nodes(data=True)]
+    edges = []
+    for source, target, data in network.edges(data=True):
+        edges.append([
+            source, str(network.nodes[source]["label"]), target, str(network.nodes[target]["label"]),
+            str(data["relation"]), str(data["date"]), str(data.get("start", "")), str(data.get("end", "")),
+            str(data["node"]), str(data["detail"]), str(data["source"]), str(data["seed_files"]),
+        ])  # fmt: skip
+    return {"": _csv_text(EDGE_COLUMNS, edges), ".nodes": _csv_text(["iri", "label", "type"], nodes)}
+
+
+def _dot_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _dot(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
+    lines = ["digraph sco_graph {", "  node [shape=box, style=rounded];"]
+    for iri, data in network.nodes(data=True):
+        lines.append(
+            f"  {_dot_quote(iri)} [label={_dot_quote(str(data['label']))}, type={_dot_quote(str(data['type']))}];"
+        )
+    for source, target, data in network.edges(data=True):
+        label = f"{data['relation']} {data['date']}".strip()
+        direction = ", dir=none" if data["symmetric"] else ""
+        lines.append(
+            f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(label)}, "
+            f"source={_dot_quote(str(data['source']))}{direction}];"
+        )
+    lines.append("}")
+    return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+
+
+# ------------------------------------------------------------------ writing
+def output_paths(output: Path, parts: dict[str, bytes]) -> dict[Path, bytes]:
+    """Where each part goes: the main part at ``output``, others beside it (``name.nodes.csv``)."""
+    placed = {}
+    for suffix, data in parts.items():
+        placed[output if not suffix else output.with_name(f"{output.stem}{suffix}{output.suffix}")] = data
+    return placed
+
+
+def write_atomic(files: dict[Path, bytes], force: bool = False) -> None:
+    """Write every file through a temporary sibling and a rename; refuse to overwrite without ``force``."""
+    for path in files:
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; give a file name")
+        if path.exists() and not force:
+            raise UsageError(f"{path} exists; use --force to overwrite it")
+        if not path.parent.is_dir():
+            raise StorageError(f"{path.parent}: no such folder")
+    mask = os.umask(0)
+    os.umask(mask)
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temporaries.append((Path(name), path))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            Path(name).chmod(0o666 & ~mask)
+        for temporary, path in temporaries:
+            temporary.replace(path)
+    except OSError as error:
+        raise StorageError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        for temporary, _ in temporaries:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
