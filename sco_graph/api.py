@@ -32,8 +32,14 @@ def input_files(data: list[Path] | None = None, bundled: bool = True) -> list[Pa
     return list(dict.fromkeys(files))
 
 
-def open_graph(data: list[Path] | None = None, bundled: bool = True) -> Graph:
-    """Open the bundled dataset plus ``data``, compiling them into the cache when needed."""
+def open_graph(data: list[Path] | None = None, bundled: bool = True, endpoint: str | None = None) -> Graph:
+    """Open the bundled dataset plus ``data`` (compiled into the cache when needed), or a SPARQL endpoint."""
+    if endpoint:
+        from sco_graph.remote import RemoteStore
+
+        if data or not bundled:
+            raise UsageError("--endpoint replaces the local data: drop --data and --no-bundled")
+        return Graph(RemoteStore(endpoint))
     from sco_graph.cache import open_compiled
 
     files = input_files(data, bundled)

@@ -128,7 +128,7 @@ def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path
         index[quick] = key
         with contextlib.suppress(OSError):  # the index only saves time; the store itself is in place
             _write_index(root, index)
-    return LocalStore(store, description), entry
+    return LocalStore(store, description, str(entry / "store")), entry
 
 
 def clear() -> int:

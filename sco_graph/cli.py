@@ -83,6 +83,7 @@ class _Settings:
 
     data: list[Path] = []  # noqa: RUF012 - replaced per invocation
     bundled: bool = True
+    endpoint: str | None = None
     graph: Graph | None = None
 
 
@@ -104,6 +105,14 @@ def main_options(
         ),
     ] = None,
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            help="Query a SPARQL 1.1 endpoint holding the data instead of local files.",
+            envvar="SCO_GRAPH_ENDPOINT",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -114,6 +123,7 @@ def main_options(
     del version
     SETTINGS.data = [*data_from_environment(), *(data or [])]
     SETTINGS.bundled = not no_bundled
+    SETTINGS.endpoint = endpoint
     SETTINGS.graph = None
     warnings.showwarning = _show_warning
 
@@ -127,7 +137,7 @@ def _graph() -> Graph:
     from sco_graph.api import open_graph
 
     if SETTINGS.graph is None:
-        SETTINGS.graph = open_graph(SETTINGS.data, SETTINGS.bundled)
+        SETTINGS.graph = open_graph(SETTINGS.data, SETTINGS.bundled, SETTINGS.endpoint)
     return SETTINGS.graph
 
 
@@ -345,6 +355,37 @@ def validate(
     _show(report, _format(fmt))
     if not report.conforms:
         raise typer.Exit(ExitCode.INVALID_DATA)
+
+
+@app.command("sparql")
+def sparql(
+    query: Annotated[str | None, typer.Argument(help="A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Read the query from this file (.rq).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Stop the query after this many seconds.")] = 30.0,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many rows.")] = 1000,
+    fmt: FormatOption = "table",
+) -> None:
+    """Run a read-only SPARQL query; updates, SERVICE and FROM are refused before anything runs.
+
+    Example: sco-graph sparql 'SELECT ?name WHERE { ?p a sco:Person ; rdfs:label ?name }'
+    """
+    from sco_graph.load import read_text
+    from sco_graph.sparql import check_read_only
+
+    if (query is None) == (file is None):
+        raise typer.BadParameter("give a query or --file, not both and not neither")
+    if not 0 < timeout <= 3600:
+        raise typer.BadParameter(f"--timeout must be more than 0 and at most 3600 seconds ({timeout:g} given)")
+    if not 1 <= limit <= 1_000_000:
+        raise typer.BadParameter(f"--limit must be between 1 and 1000000 ({limit} given)")
+    if query is None:
+        assert file is not None
+        query = read_text(file)
+    text = check_read_only(query)
+    result = _graph().store.run(text, limit, timeout)
+    _show(result, _format(fmt))
+    if result.truncated:
+        sys.stderr.write(f"{PROG}: results cut at {limit} rows; raise --limit to see more\n")
 
 
 @app.command("export")

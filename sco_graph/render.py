@@ -27,13 +27,14 @@ if TYPE_CHECKING:
         Neighbours,
         Paths,
         SearchResult,
+        SparqlResult,
         Stats,
         Timeline,
         WhoMet,
     )
     from sco_graph.validate import Report
 
-    Result = WhoMet | Neighbours | Paths | Timeline | Card | SearchResult | Members | Stats | Report
+    Result = WhoMet | Neighbours | Paths | Timeline | Card | SearchResult | Members | Stats | Report | SparqlResult
 
 Format = Literal["table", "json", "csv"]
 
@@ -280,7 +281,35 @@ def _report_layout(result: Report) -> list[Block]:
     return lines
 
 
+def _term_text(term: Any) -> str:
+    from sco_graph.model import short_iri
+    from sco_graph.terms import IRI, BlankNode
+
+    if isinstance(term, IRI):
+        return short_iri(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
+
+
+def _sparql_layout(result: SparqlResult) -> list[Block]:
+    if result.kind == "ask":
+        return [Line("yes" if result.boolean else "no")]
+    rows = [[_term_text(row.get(name, "")) if name in row else "" for name in result.variables] for row in result.rows]
+    title = f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (" (cut)" if result.truncated else "")
+    return [Grid(title, list(result.variables), rows)]
+
+
+def _sparql_rows(result: SparqlResult) -> Iterable[dict[str, str]]:
+    if result.kind == "ask":
+        yield {"boolean": "true" if result.boolean else "false"}
+        return
+    for row in result.rows:
+        yield {name: (row[name].value if name in row else "") for name in result.variables}
+
+
 LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
+    "SparqlResult": _sparql_layout,
     "WhoMet": _who_met_layout,
     "Neighbours": _neighbours_layout,
     "Paths": _paths_layout,
@@ -404,6 +433,7 @@ def _stats_rows(result: Stats) -> Iterable[dict[str, str]]:
 
 
 CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
+    "SparqlResult": _sparql_rows,
     "WhoMet": _who_met_rows,
     "Neighbours": lambda result: _flatten(result.neighbours, result.subject.name, 1),
     "Paths": _path_rows,

@@ -425,3 +425,36 @@ class Stats(NamedTuple):
             "most_connected": [rank.as_json() for rank in self.top],
             "dates": {"earliest": self.earliest, "latest": self.latest},
         }
+
+
+class SparqlResult(NamedTuple):
+    """The answer to a read-only SPARQL query: rows of terms (SELECT, CONSTRUCT) or a boolean (ASK)."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    boolean: bool | None = None
+    truncated: bool = False
+    limit: int = 0
+
+    def as_json(self) -> JSON:
+        """The W3C SPARQL 1.1 JSON results format, plus ``truncated``."""
+        if self.kind == "ask":
+            return {"head": {}, "boolean": self.boolean}
+        bindings = [{name: term_json(term) for name, term in row.items()} for row in self.rows]
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}, "truncated": self.truncated}
+
+
+def term_json(term: Any) -> JSON:
+    """One term in the W3C SPARQL JSON results form."""
+    from sco_graph.terms import IRI, BlankNode
+
+    if isinstance(term, IRI):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    if term.datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return {"type": "literal", "value": term.value}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype}

@@ -12,20 +12,35 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from sco_graph.errors import ExitCode, ScoGraphError, UsageError
 from sco_graph.model import SPARQL_PREFIXES
+from sco_graph.results import SparqlResult
+from sco_graph.sparql import syntax_message
 from sco_graph.terms import IRI, BlankNode, Literal, Row, Term
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     import pyoxigraph
 
 
+class QueryTimeoutError(ScoGraphError):
+    """A query that ran past its time limit."""
+
+    code = ExitCode.TIMEOUT
+
+
 class Store(Protocol):
-    """Anything that answers SPARQL SELECT queries over the sco-graph data."""
+    """Anything that answers SPARQL queries over the sco-graph data."""
 
     description: str
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
         """Run a SELECT query (prefixes are added) with variables bound to terms."""
+        ...
+
+    def run(self, query: str, limit: int, timeout: float) -> SparqlResult:
+        """Run a user's read-only query (project prefixes predeclared) within ``limit`` rows and ``timeout`` s."""
         ...
 
 
@@ -73,11 +88,12 @@ def _checked(term: Term) -> Term:
 
 
 class LocalStore:
-    """A store backed by an in-process pyoxigraph store."""
+    """A store backed by an in-process pyoxigraph store (compiled at ``location`` when on disk)."""
 
-    def __init__(self, store: pyoxigraph.Store, description: str) -> None:
+    def __init__(self, store: pyoxigraph.Store, description: str, location: str | None = None) -> None:
         self._store = store
         self.description = description
+        self.location = location
 
     @property
     def oxigraph(self) -> pyoxigraph.Store:
@@ -98,3 +114,72 @@ class LocalStore:
                     row[name] = from_oxigraph(value)
             rows.append(row)
         return rows
+
+    def run(self, query: str, limit: int, timeout: float) -> SparqlResult:
+        """Run the query in a child process, so a runaway query can be stopped at ``timeout``."""
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=self._answer, args=(SPARQL_PREFIXES + query, limit, sender), daemon=True)
+        child.start()
+        sender.close()
+        try:
+            if not receiver.poll(timeout):
+                raise QueryTimeoutError(
+                    f"the query ran longer than {timeout:g} s and was stopped; narrow it or raise --timeout"
+                )
+            outcome, payload = receiver.recv()
+        except EOFError:
+            raise QueryTimeoutError("the query process ended without an answer") from None
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receiver.close()
+        if outcome == "syntax":
+            raise UsageError(syntax_message(str(payload), SPARQL_PREFIXES.count("\n")))
+        if outcome == "error":
+            raise UsageError(f"the query failed: {payload}")
+        assert isinstance(payload, SparqlResult)
+        return payload
+
+    def _answer(self, query: str, limit: int, sender: Connection) -> None:
+        """In the child: open the store afresh (a database handle does not survive fork) and answer."""
+        import pyoxigraph as ox
+
+        try:
+            store = ox.Store.read_only(self.location) if self.location else self._store
+            sender.send(("ok", solutions_to_result(store.query(query), limit)))
+        except SyntaxError as error:
+            sender.send(("syntax", str(error)))
+        except Exception as error:  # noqa: BLE001 - reported to the parent, never as a traceback
+            sender.send(("error", " ".join(str(error).split())))
+        finally:
+            sender.close()
+
+
+def solutions_to_result(answer: object, limit: int) -> SparqlResult:
+    """Read at most ``limit`` rows of a pyoxigraph answer into a :class:`SparqlResult`."""
+    import pyoxigraph as ox
+
+    if isinstance(answer, ox.QueryBoolean):
+        return SparqlResult("ask", (), (), bool(answer), limit=limit)
+    rows: list[dict[str, Term]] = []
+    truncated = False
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(variable.value for variable in answer.variables)
+        for solution in answer:
+            if len(rows) == limit:
+                truncated = True
+                break
+            rows.append({name: from_oxigraph(solution[name]) for name in variables if solution[name] is not None})
+        return SparqlResult("select", variables, tuple(rows), None, truncated, limit)
+    assert isinstance(answer, ox.QueryTriples)
+    for triple in answer:
+        if len(rows) == limit:
+            truncated = True
+            break
+        rows.append({"subject": from_oxigraph(triple.subject), "predicate": from_oxigraph(triple.predicate),
+                     "object": from_oxigraph(triple.object)})  # fmt: skip
+    return SparqlResult("graph", ("subject", "predicate", "object"), tuple(rows), None, truncated, limit)
