@@ -27,6 +27,7 @@ COMMANDS = [
     "stats",
     "validate",
     "export",
+    "sparql",
 ]
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
