@@ -45,4 +45,8 @@ def open_graph(data: list[Path] | None = None, bundled: bool = True, endpoint: s
     files = input_files(data, bundled)
     description = "bundled data" if bundled and not data else f"{len(files)} data files"
     store, entry = open_compiled(files, description)
-    return Graph(store, entry / "names.json" if entry is not None else None)
+    if entry is None:
+        return Graph(store)
+    from sco_graph.nameindex import IndexedNames
+
+    return Graph(store, IndexedNames(entry / "names.sqlite"))

@@ -19,11 +19,13 @@ import tempfile
 from pathlib import Path
 
 from sco_graph.errors import warn
-from sco_graph.load import content_hash, fingerprint, parse_files
+from sco_graph.graph import read_entries
+from sco_graph.load import content_hash, fingerprint, load_into
+from sco_graph.nameindex import write_index
 from sco_graph.store import LocalStore
 
 # Bump when the layout of a compiled store changes; older entries are rebuilt.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 MARKER = "sco-graph-store"
 
 
@@ -62,15 +64,15 @@ def _build(files: list[Path], target: Path) -> None:
     """Parse ``files`` and write a compiled store at ``target`` atomically."""
     import pyoxigraph as ox
 
-    quads = parse_files(files)  # parse everything before touching the cache
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=parent, prefix=".build-"))
     try:
         store = ox.Store(str(building / "store"))
-        store.bulk_extend(quads)
+        load_into(store, files)  # a bad file raises here, and the half-built folder is removed
         store.flush()
         store.optimize()
+        write_index(read_entries(LocalStore(store, "compiling")), building / "names.sqlite")
         del store
         (building / "marker").write_text(f"{MARKER} {FORMAT_VERSION}\n", encoding="utf-8")
         try:
@@ -86,7 +88,7 @@ def _in_memory(files: list[Path], description: str) -> tuple[LocalStore, None]:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_extend(parse_files(files))
+    load_into(store, files)
     return LocalStore(store, description), None
 
 

@@ -7,15 +7,12 @@ that query code reads like the domain rather than like SPARQL plumbing.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from sco_graph.dates import PartialDate, When
 from sco_graph.model import ENTITY_TYPES, RDF, RDFS, SCHEMA, SCO, SKOS, short_iri, type_name
-from sco_graph.resolve import Directory, Entry
+from sco_graph.resolve import Directory, Entry, Names
 from sco_graph.results import Citation, EntityRef, Period, Source
 from sco_graph.store import Store
 from sco_graph.terms import IRI, Literal, Term
@@ -34,7 +31,12 @@ SELECT ?entity ?type ?label ?alias WHERE {{
 
 
 def build_directory(store: Store) -> Directory:
-    """Read every entity's type, name and aliases from the store."""
+    """Read every entity's type, name and aliases from the store, indexed in memory."""
+    return Directory({entry.iri: entry for entry in read_entries(store)})
+
+
+def read_entries(store: Store) -> list[Entry]:
+    """Every entity's type, name and aliases, as the store holds them."""
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[str]] = defaultdict(set)
     aliases: dict[str, set[str]] = defaultdict(set)
@@ -45,23 +47,12 @@ def build_directory(store: Store) -> Directory:
             labels[iri].add(row["label"].value)
         if "alias" in row:
             aliases[iri].add(row["alias"].value)
-    entries = {}
+    entries = []
     for iri, classes in types.items():
         names = sorted(labels[iri]) or [short_iri(iri)]
         extra = sorted((aliases[iri] | set(names[1:])) - {names[0]})
-        entries[iri] = Entry(iri, names[0], type_name(classes, ENTITY_TYPES) or "entity", tuple(extra))
-    return Directory(entries)
-
-
-def _directory_to_json(directory: Directory) -> str:
-    return json.dumps(
-        [[entry.iri, entry.name, entry.type, list(entry.aliases)] for entry in directory.entries.values()],
-        ensure_ascii=False,
-    )
-
-
-def _directory_from_json(text: str) -> Directory:
-    return Directory({iri: Entry(iri, name, kind, tuple(aliases)) for iri, name, kind, aliases in json.loads(text)})
+        entries.append(Entry(iri, names[0], type_name(classes, ENTITY_TYPES) or "entity", tuple(extra)))
+    return entries
 
 
 def values_clause(variable: str, iris: Iterable[str]) -> str:
@@ -70,37 +61,20 @@ def values_clause(variable: str, iris: Iterable[str]) -> str:
     return f"VALUES ?{variable} {{ {body} }}"
 
 
-@dataclass
 class Graph:
-    """The data a query runs against."""
+    """The data a query runs against: a store and the names of its entities."""
 
-    store: Store
-    directory_cache: Path | None = None
-    _directory: Directory | None = field(default=None, init=False, repr=False)
-    _sources: dict[str, Source] | None = field(default=None, init=False, repr=False)
+    def __init__(self, store: Store, names: Names | None = None) -> None:
+        self.store = store
+        self._names = names
+        self._sources: dict[str, Source] | None = None
 
     @property
-    def directory(self) -> Directory:
-        if self._directory is None:
-            self._directory = self._load_directory()
-        return self._directory
-
-    def _load_directory(self) -> Directory:
-        cache = self.directory_cache
-        if cache is not None:
-            try:
-                return _directory_from_json(cache.read_text(encoding="utf-8"))
-            except (OSError, ValueError, TypeError):
-                pass
-        directory = build_directory(self.store)
-        if cache is not None:
-            try:
-                temporary = cache.with_name(cache.name + ".tmp")
-                temporary.write_text(_directory_to_json(directory), encoding="utf-8")
-                temporary.replace(cache)
-            except OSError:
-                pass  # a read-only cache only costs speed
-        return directory
+    def directory(self) -> Names:
+        """The entities' names: the compiled index, or read from the store on first use."""
+        if self._names is None:
+            self._names = build_directory(self.store)
+        return self._names
 
     def resolve(self, name: str) -> EntityRef:
         entry = self.directory.resolve(name)

@@ -48,8 +48,8 @@ def entity_graph(graph: Graph) -> nx.MultiDiGraph[str]:
     import networkx as nx
 
     network: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for iri, entry in sorted(graph.directory.entries.items()):
-        network.add_node(iri, label=entry.name, type=entry.type, iri=iri)
+    for entry in sorted(graph.directory.entries()):
+        network.add_node(entry.iri, label=entry.name, type=entry.type, iri=entry.iri)
     edges = sorted(
         all_edges(graph), key=lambda e: (e.source.iri, e.target.iri, e.relation, e.node or "", e.date_text())
     )

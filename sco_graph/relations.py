@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from itertools import combinations
+from typing import NamedTuple
 
 from sco_graph.graph import (
     Description,
@@ -44,6 +45,7 @@ OTHER_ROLES = {
     SCO + "organisation": "organisation",
     SCO + "document": "document",
     SCO + "onSidelinesOf": "on the sidelines of",
+    SCO + "place": "place",
 }
 # Relations an entity's own description states, with their sources in the entity's evidence.
 ENTITY_RELATIONS = {
@@ -52,6 +54,7 @@ ENTITY_RELATIONS = {
     SCO + "issuedBy": "issued by",
     SCO + "implements": "implements",
 }
+ROLE_PREDICATES = {role: predicate for predicate, role in {**PARTICIPANT_ROLES, **OTHER_ROLES}.items()}
 STATUS_RELATIONS = {
     "member": "member of",
     "observer": "observer of",
@@ -69,7 +72,7 @@ def event_row(graph: Graph, iri: str, description: Description, citations: tuple
     for role, entity in roles:
         if role in PARTICIPANT_ROLES.values() and entity not in participants:
             participants.append(entity)
-    places = iris_of(description, SCO + "place")
+    places = iris_of(description, ROLE_PREDICATES["place"])
     return EventRow(
         iri=iri,
         label=label_of(description, short_iri(iri)),
@@ -100,76 +103,58 @@ def _people(row: EventRow, *roles: str) -> list[EntityRef]:
     return found
 
 
-Pairs = list[tuple[EntityRef, EntityRef, str, bool]]
+class Rule(NamedTuple):
+    """One kind of relation an event type states: from entities in some roles to those in others.
+
+    The same rules make the Python edges (:func:`event_edges`) and the SPARQL that
+    builds the path index (:mod:`sco_graph.mirror`), so the two always agree.
+    """
+
+    event_type: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]  # empty: every pair of sources (a symmetric relation)
+    relation: str
 
 
-def _pairwise(people: list[EntityRef], relation: str) -> Pairs:
-    return [(a, b, relation, True) for a, b in combinations(people, 2)]
-
-
-def _towards(sources: list[EntityRef], targets: list[EntityRef], relation: str) -> Pairs:
-    return [(a, b, relation, False) for a in sources for b in targets]
-
-
-def _meeting_pairs(row: EventRow) -> Pairs:
-    people = _people(row, "participant", "chair")
-    relation = "met" if row.type == "meeting" else "held a joint exercise with"
-    return _pairwise(people, relation) + _towards(
-        people, _people(row, "on the sidelines of"), "met on the sidelines of"
-    )
-
-
-def _signing_pairs(row: EventRow) -> Pairs:
-    signatories = _people(row, "signatory")
-    return _pairwise(signatories, "signed a document with") + _towards(signatories, _people(row, "document"), "signed")
-
-
-def _summit_pairs(row: EventRow) -> Pairs:
-    organisers = _people(row, "organiser")
-    held = _towards(organisers, [row.place] if row.place else [], "held a summit in")
-    return _towards(_people(row, "participant"), organisers, "attended a summit of") + held
-
-
-def _interview_pairs(row: EventRow) -> Pairs:
-    speakers = _people(row, "participant")
-    given = _towards(speakers, _people(row, "interviewer"), "gave an interview to")
-    return given + _towards(speakers, _people(row, "about"), "spoke about")
-
-
-def _statement_pairs(row: EventRow) -> Pairs:
-    relation = {"statement": "spoke about", "proposal": "proposed"}.get(row.type, "was reported about")
-    return _towards(_people(row, "speaker", "participant"), _people(row, "about"), relation)
-
-
-def _membership_event_pairs(row: EventRow) -> Pairs:
-    relation = {"founding": "founded", "admission": "was admitted to", "application": "applied to join"}[row.type]
-    return _towards(_people(row, "founder", "admitted", "applicant"), _people(row, "organisation"), relation)
-
-
-EVENT_PAIRS = {
-    "meeting": _meeting_pairs,
-    "exercise": _meeting_pairs,
-    "signing": _signing_pairs,
-    "summit": _summit_pairs,
-    "interview": _interview_pairs,
-    "statement": _statement_pairs,
-    "proposal": _statement_pairs,
-    "event": _statement_pairs,
-    "founding": _membership_event_pairs,
-    "admission": _membership_event_pairs,
-    "application": _membership_event_pairs,
-}
+SAYING = ("speaker", "participant")
+EVENT_RULES = (
+    Rule("meeting", ("participant", "chair"), (), "met"),
+    Rule("meeting", ("participant", "chair"), ("on the sidelines of",), "met on the sidelines of"),
+    Rule("exercise", ("participant", "chair"), (), "held a joint exercise with"),
+    Rule("signing", ("signatory",), (), "signed a document with"),
+    Rule("signing", ("signatory",), ("document",), "signed"),
+    Rule("summit", ("participant",), ("organiser",), "attended a summit of"),
+    Rule("summit", ("organiser",), ("place",), "held a summit in"),
+    Rule("interview", ("participant",), ("interviewer",), "gave an interview to"),
+    Rule("interview", ("participant",), ("about",), "spoke about"),
+    Rule("statement", SAYING, ("about",), "spoke about"),
+    Rule("proposal", SAYING, ("about",), "proposed"),
+    Rule("event", SAYING, ("about",), "was reported about"),
+    Rule("founding", ("founder",), ("organisation",), "founded"),
+    Rule("admission", ("admitted",), ("organisation",), "was admitted to"),
+    Rule("application", ("applicant",), ("organisation",), "applied to join"),
+)
+# Events whose label says what was said: their edges carry it as detail.
+TELLING = ("statement", "proposal", "interview", "event")
 
 
 def event_edges(row: EventRow) -> list[Edge]:
     """The relations between entities that one event establishes."""
-    pairs = EVENT_PAIRS.get(row.type, _statement_pairs)(row)
-    # What was said is in the event's label; for the other relations the relation itself says it all.
-    detail = row.label if row.type in ("statement", "proposal", "interview", "event") else None
-    return [
-        Edge(a, b, relation, symmetric, row.when, None, row.iri, detail, row.citations)
-        for a, b, relation, symmetric in pairs
-    ]
+    detail = row.label if row.type in TELLING else None
+    edges = []
+    for rule in EVENT_RULES:
+        if rule.event_type != row.type:
+            continue
+        sources = _people(row, *rule.sources)
+        if rule.targets:
+            pairs = [(a, b) for a in sources for b in _people(row, *rule.targets)]
+        else:
+            pairs = list(combinations(sources, 2))
+        edges.extend(
+            Edge(a, b, rule.relation, not rule.targets, row.when, None, row.iri, detail, row.citations)
+            for a, b in pairs
+        )
+    return edges
 
 
 def fact_edges(graph: Graph, iri: str, description: Description, citations: tuple[Citation, ...]) -> list[Edge]:

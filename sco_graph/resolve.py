@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from sco_graph.errors import AmbiguousNameError, UnknownNameError, UsageError
@@ -32,11 +32,14 @@ _LOOKALIKES = str.maketrans(
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹ′]")
 _NON_WORD = re.compile(r"[\W_]+")
 # Romanisation variants of Cyrillic names, applied to both sides of a comparison.
-_TRANSLIT = (
-    ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("yev", "ev"), ("ye", "e"), ("yo", "o"),
-    ("yu", "u"), ("iu", "u"), ("ya", "a"), ("ia", "a"), ("iy", "i"), ("ey", "ei"),
-    ("yi", "i"), ("ii", "i"), ("y", "i"), ("w", "v"), ("ks", "x"), ("ck", "k"),
-)  # fmt: skip
+_TRANSLIT = {
+    "dzh": "j", "zh": "j", "kh": "h", "yev": "ev", "ye": "e", "yo": "o",
+    "yu": "u", "iu": "u", "ya": "a", "ia": "a", "iy": "i", "ey": "ei",
+    "yi": "i", "ii": "i", "y": "i", "w": "v", "ks": "x", "ck": "k",
+}  # fmt: skip
+# One left-to-right pass, longest spelling first at each position.
+_TRANSLIT_PATTERN = re.compile("|".join(sorted(_TRANSLIT, key=len, reverse=True)))
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def normalize(text: str) -> str:
@@ -49,12 +52,11 @@ def normalize(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def transliteration_key(normalized: str) -> str:
     """A looser key under which romanisation variants of one name coincide."""
-    key = normalized
-    for old, new in _TRANSLIT:
-        key = key.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", key).replace(" ", "")
+    key = _TRANSLIT_PATTERN.sub(lambda match: _TRANSLIT[match.group()], normalized)
+    return _DOUBLED.sub(r"\1", key).replace(" ", "")
 
 
 class Entry(NamedTuple):
@@ -70,28 +72,31 @@ class Entry(NamedTuple):
         return (self.name, *self.aliases)
 
 
-@dataclass
-class Directory:
-    """Every entity's names, indexed for resolution."""
+class Names:
+    """Name resolution over some index of entities; subclasses say where the names live."""
 
-    entries: dict[str, Entry]
-    _exact: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
-    _loose: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    def get(self, iri: str) -> Entry | None:
+        raise NotImplementedError
 
-    def __post_init__(self) -> None:
-        for entry in self.entries.values():
-            for name in entry.names:
-                key = normalize(name)
-                if key:
-                    self._exact.setdefault(key, set()).add(entry.iri)
-                    self._loose.setdefault(transliteration_key(key), set()).add(entry.iri)
+    def entries(self) -> Iterable[Entry]:
+        """Every entity (for fuzzy search and suggestions only)."""
+        raise NotImplementedError
+
+    def _with_key(self, key: str) -> set[str]:
+        """Entities with a name whose normalised form is ``key``."""
+        raise NotImplementedError
+
+    def _with_loose(self, loose: str) -> set[str]:
+        """Entities with a name whose transliteration key is ``loose``."""
+        raise NotImplementedError
+
+    def _with_word(self, word: str, prefix: bool) -> Iterable[tuple[str, str]]:
+        """(normalised name, entity) pairs whose name has the word (or a word starting with it)."""
+        raise NotImplementedError
 
     def is_exact_name(self, text: str) -> bool:
         """Whether ``text`` is, up to case and punctuation, a name or alias of some entity."""
-        return normalize(text) in self._exact
-
-    def get(self, iri: str) -> Entry | None:
-        return self.entries.get(iri)
+        return bool(self._with_key(normalize(text)))
 
     def resolve(self, text: str) -> Entry:
         """The single entity ``text`` names; raise when it names none or several."""
@@ -101,9 +106,11 @@ class Directory:
             raise UsageError(f"name {query!r} has no letters or digits to match")
         for candidates in self._tiers(key):
             if len(candidates) == 1:
-                return self.entries[next(iter(candidates))]
+                entry = self.get(next(iter(candidates)))
+                assert entry is not None
+                return entry
             if len(candidates) > 1:
-                names = tuple(sorted(self.entries[iri].name for iri in candidates))
+                names = tuple(sorted(entry.name for iri in candidates if (entry := self.get(iri))))
                 raise AmbiguousNameError(
                     f"{query!r} is ambiguous: it could be {_listing(names)}; use a fuller name",
                     names,
@@ -113,14 +120,17 @@ class Directory:
         raise UnknownNameError(f"no entity is called {query!r}{hint}", suggestions)
 
     def _tiers(self, key: str) -> Iterable[set[str]]:
-        yield self._exact.get(key, set())
-        yield self._loose.get(transliteration_key(key), set())
+        yield self._with_key(key)
+        yield self._with_loose(transliteration_key(key))
         words = [transliteration_key(word) for word in key.split()]
-        named = [
-            (name, [transliteration_key(word) for word in name.split()], iris) for name, iris in self._exact.items()
-        ]
-        yield {iri for _, name_words, iris in named if _contains_words(name_words, words) for iri in iris}
-        yield {iri for _, name_words, iris in named if _contains_words(name_words, words, prefix=True) for iri in iris}
+        for prefix in (False, True):
+            anchor_is_prefix = prefix and len(words) == 1
+            candidates = self._with_word(words[0], anchor_is_prefix)
+            yield {
+                iri
+                for name, iri in candidates
+                if _contains_words([transliteration_key(word) for word in name.split()], words, prefix=prefix)
+            }
 
     def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
         """Names that look like ``text``, best first (suggestions only, never a match)."""
@@ -133,8 +143,9 @@ class Directory:
         query = normalize(check_name(text))
         if not query:
             return []
+        entries = {entry.iri: entry for entry in self.entries()}
         choices: dict[tuple[str, str], str] = {}
-        for entry in self.entries.values():
+        for entry in entries.values():
             for name in entry.names:
                 choices[(entry.iri, name)] = normalize(name)
         best: dict[str, Match] = {}
@@ -144,9 +155,44 @@ class Directory:
         for _, score, (iri, name) in results:
             current = best.get(iri)
             if current is None or score > current.score:
-                best[iri] = Match(self.entries[iri], name, round(float(score), 1))
+                best[iri] = Match(entries[iri], name, round(float(score), 1))
         ranked = sorted(best.values(), key=lambda match: (-match.score, match.entry.name, match.entry.iri))
         return ranked[:limit]
+
+
+class Directory(Names):
+    """Every entity's names held in memory (for endpoints and small in-memory data)."""
+
+    def __init__(self, entries: dict[str, Entry]) -> None:
+        self.by_iri = entries
+        self._exact: dict[str, set[str]] = {}
+        self._loose: dict[str, set[str]] = {}
+        self._words: dict[str, set[tuple[str, str]]] = {}
+        for entry in entries.values():
+            for name in entry.names:
+                key = normalize(name)
+                if key:
+                    self._exact.setdefault(key, set()).add(entry.iri)
+                    self._loose.setdefault(transliteration_key(key), set()).add(entry.iri)
+                    for word in key.split():
+                        self._words.setdefault(transliteration_key(word), set()).add((key, entry.iri))
+
+    def get(self, iri: str) -> Entry | None:
+        return self.by_iri.get(iri)
+
+    def entries(self) -> Iterable[Entry]:
+        return self.by_iri.values()
+
+    def _with_key(self, key: str) -> set[str]:
+        return self._exact.get(key, set())
+
+    def _with_loose(self, loose: str) -> set[str]:
+        return self._loose.get(loose, set())
+
+    def _with_word(self, word: str, prefix: bool) -> Iterable[tuple[str, str]]:
+        if not prefix:
+            return self._words.get(word, set())
+        return {pair for known, pairs in self._words.items() if known.startswith(word) for pair in pairs}
 
 
 class Match(NamedTuple):
