@@ -49,4 +49,4 @@ def open_graph(data: list[Path] | None = None, bundled: bool = True, endpoint: s
         return Graph(store)
     from sco_graph.nameindex import IndexedNames
 
-    return Graph(store, IndexedNames(entry / "names.sqlite"))
+    return Graph(store, IndexedNames(entry / "names.sqlite"), entry)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from sco_graph.dates import PartialDate, When
 from sco_graph.model import ENTITY_TYPES, RDF, RDFS, SCHEMA, SCO, SKOS, short_iri, type_name
 from sco_graph.resolve import Directory, Entry, Names
 from sco_graph.results import Citation, EntityRef, Period, Source
 from sco_graph.store import Store
-from sco_graph.terms import IRI, Literal, Term
+from sco_graph.terms import IRI, Literal, Row, Term
 
 Description = dict[str, list[Term]]
 
@@ -64,9 +65,10 @@ def values_clause(variable: str, iris: Iterable[str]) -> str:
 class Graph:
     """The data a query runs against: a store and the names of its entities."""
 
-    def __init__(self, store: Store, names: Names | None = None) -> None:
+    def __init__(self, store: Store, names: Names | None = None, cache_entry: Path | None = None) -> None:
         self.store = store
         self._names = names
+        self.cache_entry = cache_entry  # the compiled store's folder, where derived indexes are kept
         self._sources: dict[str, Source] | None = None
 
     @property
@@ -117,13 +119,12 @@ class Graph:
         found: dict[str, set[Citation]] = defaultdict(set)
         if wanted is None or wanted:
             values = "" if wanted is None else values_clause("s", wanted)
-            query = f"""SELECT ?s ?source ?quote WHERE {{ {values}
-                ?s sco:evidence ?evidence . ?evidence sco:source ?source ; sco:quote ?quote }}"""
-            sources = self.sources
+            query = f"""SELECT ?s ?source ?quote ?title ?publisher ?published ?seed WHERE {{ {values}
+                ?s sco:evidence ?evidence . ?evidence sco:source ?source ; sco:quote ?quote .
+                OPTIONAL {{ ?source schema:headline ?title }} OPTIONAL {{ ?source schema:publisher ?publisher }}
+                OPTIONAL {{ ?source schema:datePublished ?published }} OPTIONAL {{ ?source sco:seedFile ?seed }} }}"""
             for row in self.store.select(query):
-                iri = row["source"].value
-                source = sources.get(iri) or Source(iri, short_iri(iri), None, None, None)
-                found[row["s"].value].add(Citation(source, row["quote"].value))
+                found[row["s"].value].add(Citation(_source(row), row["quote"].value))
         keys = found.keys() if wanted is None else wanted
         return {iri: tuple(sorted(found.get(iri, ()), key=_citation_order)) for iri in keys}
 
@@ -136,22 +137,25 @@ class Graph:
                 OPTIONAL { ?source schema:publisher ?publisher }
                 OPTIONAL { ?source schema:datePublished ?published }
                 OPTIONAL { ?source sco:seedFile ?seed } }"""
-            self._sources = {}
-            for row in self.store.select(query):
-                iri = row["source"].value
-                self._sources[iri] = Source(
-                    iri,
-                    row["title"].value if "title" in row else short_iri(iri),
-                    row["publisher"].value if "publisher" in row else None,
-                    row["published"].value if "published" in row else None,
-                    row["seed"].value if "seed" in row else None,
-                )
+            self._sources = {row["source"].value: _source(row) for row in self.store.select(query)}
         return self._sources
 
     def organs(self, iri: str) -> list[str]:
         """Organs that are part of the entity, directly or through other organs."""
         rows = self.store.select("SELECT DISTINCT ?organ WHERE { ?organ sco:partOf+ ?whole }", {"whole": IRI(iri)})
         return sorted(row["organ"].value for row in rows)
+
+
+def _source(row: Row) -> Source:
+    """A source from a row with ?source and optional ?title, ?publisher, ?published, ?seed."""
+    iri = row["source"].value
+    return Source(
+        iri,
+        row["title"].value if "title" in row else short_iri(iri),
+        row["publisher"].value if "publisher" in row else None,
+        row["published"].value if "published" in row else None,
+        row["seed"].value if "seed" in row else None,
+    )
 
 
 def _citation_order(citation: Citation) -> tuple[str, str, str]:

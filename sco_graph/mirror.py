@@ -8,11 +8,21 @@ GraphML, GEXF and DOT writers accept it.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+from array import array
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sco_graph.graph import Graph
-from sco_graph.relations import all_edges
+from sco_graph.dates import PartialDate
+from sco_graph.graph import Graph, values_clause
+from sco_graph.model import ENTITY_TYPES, EVENT_TYPES
+from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, Rule, all_edges
 from sco_graph.results import Edge, cite
+from sco_graph.terms import Literal, Term
+
+EVENT_CLASSES = {name: iri for iri, name in EVENT_TYPES.items()}
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -59,3 +69,159 @@ def entity_graph(graph: Graph) -> nx.MultiDiGraph[str]:
                 network.add_node(end.iri, label=end.name, type=end.type, iri=end.iri)
         network.add_edge(edge.source.iri, edge.target.iri, key=f"e{number}", **edge_attributes(edge))
     return network
+
+
+# ------------------------------------------------------------------ the path index
+FOREVER = 2**31 - 1  # "until" of an open period; "from" of a relation never known to hold on a day
+NOT_BEFORE = -(2**31)
+
+
+class PathIndex:
+    """Which entities are linked, and from and until which day: a compact adjacency for path search.
+
+    Built with one SPARQL query per relation rule (no Python object per triple),
+    kept beside the compiled store as flat integer arrays that load in milliseconds.
+    """
+
+    def __init__(self, nodes: list[str], offsets: array[int], targets: array[int], first: array[int], last: array[int]):
+        self.nodes = nodes
+        self.offsets, self.targets, self.first, self.last = offsets, targets, first, last
+        self._ids: dict[str, int] | None = None
+
+    def id_of(self, iri: str) -> int | None:
+        if self._ids is None:
+            self._ids = {iri: number for number, iri in enumerate(self.nodes)}
+        return self._ids.get(iri)
+
+    def neighbours(self, node: int, day: int | None) -> list[int]:
+        start, stop = self.offsets[node], self.offsets[node + 1]
+        if day is None:
+            return list(self.targets[start:stop])
+        return [self.targets[k] for k in range(start, stop) if self.first[k] <= day <= self.last[k]]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every linked pair once (for statistics)."""
+        found = []
+        for node in range(len(self.nodes)):
+            for k in range(self.offsets[node], self.offsets[node + 1]):
+                if node < self.targets[k]:
+                    found.append((self.nodes[node], self.nodes[self.targets[k]]))
+        return found
+
+    # -------------------------------------------------------------- persistence
+    def save(self, folder: Path) -> None:
+        temporary = folder / f".paths-{os.getpid()}.tmp"
+        with temporary.open("wb") as stream:
+            header = json.dumps({"version": 1, "nodes": len(self.nodes), "entries": len(self.targets)})
+            stream.write(header.encode() + b"\n")
+            stream.write("\n".join(self.nodes).encode("utf-8") + b"\n")
+            for values in (self.offsets, self.targets, self.first, self.last):
+                values.tofile(stream)
+        temporary.replace(folder / "paths.bin")
+
+    @classmethod
+    def load(cls, folder: Path) -> PathIndex | None:
+        try:
+            data = (folder / "paths.bin").read_bytes()
+            header_end = data.index(b"\n")
+            header = json.loads(data[:header_end])
+            count, entries = int(header["nodes"]), int(header["entries"])
+            position = header_end + 1
+            nodes = data[position:].split(b"\n", count)[:count] if count else []
+            position += sum(len(node) + 1 for node in nodes)
+            arrays = []
+            for typecode, length in (("q", count + 1), ("i", entries), ("i", entries), ("i", entries)):
+                values = array(typecode)
+                size = values.itemsize * length
+                values.frombytes(data[position : position + size])
+                position += size
+                arrays.append(values)
+            if header.get("version") != 1 or position != len(data):
+                return None
+            return cls([node.decode("utf-8") for node in nodes], *arrays)
+        except (OSError, ValueError, KeyError):
+            return None
+
+
+def _day_of(term: Term | None, latest: bool) -> int | None:
+    if not isinstance(term, Literal):
+        return None
+    try:
+        date = PartialDate.from_literal(term.value, term.datatype)
+    except ValueError:
+        return None
+    return (date.latest() if latest else date.earliest()).toordinal()
+
+
+def _role_path(roles: tuple[str, ...]) -> str:
+    return "(" + "|".join(f"<{ROLE_PREDICATES[role]}>" for role in roles) + ")"
+
+
+def _rule_query(rule: Rule) -> str:
+    targets = rule.targets or rule.sources
+    return f"""SELECT ?a ?b ?date ?bound WHERE {{
+      ?e a <{EVENT_CLASSES[rule.event_type]}> ; {_role_path(rule.sources)} ?a ; {_role_path(targets)} ?b .
+      FILTER(?a != ?b)
+      OPTIONAL {{ ?e sco:date ?date }} OPTIONAL {{ ?e sco:notAfter ?bound }} }}"""
+
+
+FACT_QUERIES = (
+    "SELECT ?a ?b ?start ?end ?seen WHERE { ?f a sco:Position ; sco:holder ?a ; sco:organisation ?b . "
+    "OPTIONAL { ?f sco:start ?start } OPTIONAL { ?f sco:end ?end } OPTIONAL { ?f sco:attested ?seen } }",
+    "SELECT ?a ?b ?start ?end ?seen WHERE { ?f a sco:Membership ; sco:member ?a ; sco:organisation ?b . "
+    "OPTIONAL { ?f sco:start ?start } OPTIONAL { ?f sco:end ?end } OPTIONAL { ?f sco:attested ?seen } }",
+    "SELECT ?a ?b ?start ?end ?seen WHERE { ?f a sco:Partnership ; sco:party ?a, ?b . FILTER(?a != ?b) "
+    "OPTIONAL { ?f sco:start ?start } OPTIONAL { ?f sco:end ?end } OPTIONAL { ?f sco:attested ?seen } }",
+)
+
+
+def build_path_index(graph: Graph) -> PathIndex:
+    """Link every pair of entities that some relation links, with the days it holds."""
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def link(a: str, b: str, first: int, last: int) -> None:
+        for key in ((a, b), (b, a)):
+            old = spans.get(key)
+            spans[key] = (first, last) if old is None else (min(old[0], first), max(old[1], last))
+
+    for rule in EVENT_RULES:
+        for row in graph.store.select(_rule_query(rule)):
+            day = _day_of(row.get("date"), latest=True) or _day_of(row.get("bound"), latest=True)
+            link(row["a"].value, row["b"].value, FOREVER if day is None else day, FOREVER)
+    for query in FACT_QUERIES:
+        for row in graph.store.select(query):
+            start = _day_of(row.get("start"), latest=False) or _day_of(row.get("seen"), latest=False)
+            end = _day_of(row.get("end"), latest=True)
+            until = FOREVER if end is None else end
+            link(row["a"].value, row["b"].value, FOREVER if start is None else start, until)
+    kinds, relations = values_clause("t", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
+    entity_relations = f"SELECT ?a ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"
+    for row in graph.store.select(entity_relations):
+        link(row["a"].value, row["b"].value, NOT_BEFORE, FOREVER)
+    nodes = sorted({a for a, _ in spans})
+    ids = {iri: number for number, iri in enumerate(nodes)}
+    offsets, targets, firsts, lasts = array("q", [0]), array("i"), array("i"), array("i")
+    by_node: dict[int, list[tuple[int, int, int]]] = {}
+    for (a, b), (start, end) in spans.items():
+        by_node.setdefault(ids[a], []).append((ids[b], start, end))
+    for node in range(len(nodes)):
+        for target, start, end in sorted(by_node.get(node, [])):
+            targets.append(target)
+            firsts.append(start)
+            lasts.append(end)
+        offsets.append(len(targets))
+    return PathIndex(nodes, offsets, targets, firsts, lasts)
+
+
+def path_index(graph: Graph) -> PathIndex:
+    """The path index of the graph: loaded from the cache entry, or built (and kept there when possible)."""
+    folder = graph.cache_entry
+    if folder is not None:
+        loaded = PathIndex.load(folder)
+        if loaded is not None:
+            return loaded
+    index = build_path_index(graph)
+    if folder is not None:
+        with contextlib.suppress(OSError):  # a read-only cache only costs a rebuild next time
+            index.save(folder)
+    return index

@@ -178,11 +178,23 @@ def neighbours(
 
 
 # ------------------------------------------------------------------ path
-def _best_edges(edges: Iterable[Edge]) -> dict[frozenset[str], list[Edge]]:
+# No type pattern: with one, the engine plans a scan of every event (seconds on a million triples).
+PAIR_NODES = """SELECT DISTINCT ?n WHERE {{ {pairs} ?n ?p ?a . ?n ?q ?b }}"""
+
+
+def _edges_between(graph: Graph, pairs: set[tuple[str, str]], day: dt.date | None) -> dict[frozenset[str], list[Edge]]:
+    """The relations between each pair of entities, best first (dated events, then facts)."""
+    if not pairs:
+        return {}
+    values = "VALUES (?a ?b) { " + " ".join(f"({IRI(a).n3()} {IRI(b).n3()})" for a, b in sorted(pairs)) + " }"
+    rows = graph.store.select(PAIR_NODES.format(pairs=values))
+    described = {row["n"].value for row in rows} | {iri for pair in pairs for iri in pair}
+    wanted = {frozenset(pair) for pair in pairs}
     between: dict[frozenset[str], list[Edge]] = defaultdict(list)
-    for edge in edges:
-        if edge.source.iri != edge.target.iri:
-            between[frozenset((edge.source.iri, edge.target.iri))].append(edge)
+    for edge in edges_from(graph, graph.describe(described)):
+        key = frozenset((edge.source.iri, edge.target.iri))
+        if key in wanted and (day is None or edge_holds_on(edge, day)):
+            between[key].append(edge)
     for options in between.values():
         options.sort(key=_edge_order)
     return between
@@ -201,46 +213,44 @@ def path(
     """How two entities are connected, hop by hop, shortest first.
 
     Without ``every`` the shortest paths are returned; with it, every simple path
-    of at most ``max_hops`` hops (at most ``limit`` of them).
+    of at most ``max_hops`` hops. At most ``limit`` paths are listed.
     """
     if not 1 <= max_hops <= 10:
         raise UsageError(f"--max-hops must be between 1 and 10 ({max_hops} given)")
     origin, target = graph.resolve(start), graph.resolve(end)
     if origin.iri == target.iri:
         raise UsageError(f"{start!r} and {end!r} are the same entity ({origin.name})")
-    import networkx as nx
+    from sco_graph.mirror import path_index
+    from sco_graph.paths import shortest_paths, simple_paths
 
+    index = path_index(graph)
     day = _day(as_of)
-    edges = [edge for edge in all_edges(graph) if day is None or edge_holds_on(edge, day)]
-    between = _best_edges(edges)
-    network: nx.Graph[str] = nx.Graph()
-    network.add_edges_from(tuple(pair) for pair in between)
+    ordinal = day.toordinal() if day else None
+    a, b = index.id_of(origin.iri), index.id_of(target.iri)
+    search = simple_paths if every else shortest_paths
+    found = (
+        search(index, a, b, day=ordinal, max_hops=max_hops, limit=limit + 1) if a is not None and b is not None else []
+    )
     when = f" as of {as_of}" if as_of else ""
-    if origin.iri not in network or target.iri not in network:
-        raise NoResultError(f"no path links {origin.name} and {target.name}{when}")
-    try:
-        if every:
-            found = nx.all_simple_paths(network, origin.iri, target.iri, cutoff=max_hops)
-        else:
-            found = nx.all_shortest_paths(network, origin.iri, target.iri)
-        node_paths = sorted(
-            (p for p in found if len(p) - 1 <= max_hops),
-            key=lambda p: (len(p), [graph.entity(iri).name for iri in p]),
-        )
-    except nx.NetworkXNoPath:
-        node_paths = []
-    if not node_paths:
+    if not found:
         raise NoResultError(f"no path of at most {max_hops} hops links {origin.name} and {target.name}{when}")
-    truncated = len(node_paths) > limit
+    node_paths = [[index.nodes[node] for node in nodes] for nodes in found[:limit]]
+    between = _edges_between(graph, {(x, y) for nodes in node_paths for x, y in pairwise(nodes)}, day)
 
-    def hops(nodes: list[str]) -> tuple[Hop, ...]:
+    def hops(nodes: list[str]) -> tuple[Hop, ...] | None:
         steps = []
-        for a, b in pairwise(nodes):
-            options = between[frozenset((a, b))]
-            steps.append(Hop(graph.entity(a), graph.entity(b), options[0], len(options) - 1))
+        for x, y in pairwise(nodes):
+            options = between.get(frozenset((x, y)))
+            if not options:  # the index links them on some day, but no single relation holds on this one
+                return None
+            steps.append(Hop(graph.entity(x), graph.entity(y), options[0], len(options) - 1))
         return tuple(steps)
 
-    return Paths(origin, target, max_hops, as_of, tuple(hops(p) for p in node_paths[:limit]), truncated)
+    explained = [steps for steps in map(hops, node_paths) if steps is not None]
+    if not explained:
+        raise NoResultError(f"no path of at most {max_hops} hops links {origin.name} and {target.name}{when}")
+    explained.sort(key=lambda steps: (len(steps), [hop.end.name for hop in steps]))
+    return Paths(origin, target, max_hops, as_of, tuple(explained), len(found) > limit)
 
 
 # ------------------------------------------------------------------ timeline

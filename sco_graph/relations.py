@@ -141,7 +141,7 @@ TELLING = ("statement", "proposal", "interview", "event")
 def event_edges(row: EventRow) -> list[Edge]:
     """The relations between entities that one event establishes."""
     detail = row.label if row.type in TELLING else None
-    edges = []
+    edges: list[Edge] = []
     for rule in EVENT_RULES:
         if rule.event_type != row.type:
             continue
@@ -209,7 +209,7 @@ def fact_edges(graph: Graph, iri: str, description: Description, citations: tupl
 
 def entity_edges(graph: Graph, iri: str, description: Description, citations: tuple[Citation, ...]) -> list[Edge]:
     """Relations an entity's own description states (part of, located in, ...)."""
-    edges = []
+    edges: list[Edge] = []
     for predicate, relation in ENTITY_RELATIONS.items():
         for other in iris_of(description, predicate):
             edges.append(
