@@ -12,15 +12,16 @@ import contextlib
 import json
 import os
 from array import array
+from itertools import combinations, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sco_graph.dates import PartialDate
 from sco_graph.graph import Graph, values_clause
-from sco_graph.model import ENTITY_TYPES, EVENT_TYPES
-from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, Rule, all_edges
+from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, type_name
+from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, all_edges
 from sco_graph.results import Edge, cite
-from sco_graph.terms import Literal, Term
+from sco_graph.terms import IRI, Literal, Term
 
 EVENT_CLASSES = {name: iri for iri, name in EVENT_TYPES.items()}
 
@@ -153,51 +154,98 @@ def _day_of(term: Term | None, latest: bool) -> int | None:
     return (date.latest() if latest else date.earliest()).toordinal()
 
 
-def _role_path(roles: tuple[str, ...]) -> str:
-    return "(" + "|".join(f"<{ROLE_PREDICATES[role]}>" for role in roles) + ")"
+def _objects(graph: Graph, predicate: str) -> dict[str, list[Term]]:
+    """Every subject's values of one predicate: a single-pattern scan, the fastest the engines offer."""
+    grouped: dict[str, list[Term]] = {}
+    for row in graph.store.select(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
+        grouped.setdefault(row["s"].value, []).append(row["o"])
+    return grouped
 
 
-def _rule_query(rule: Rule) -> str:
-    targets = rule.targets or rule.sources
-    return f"""SELECT ?a ?b ?date ?bound WHERE {{
-      ?e a <{EVENT_CLASSES[rule.event_type]}> ; {_role_path(rule.sources)} ?a ; {_role_path(targets)} ?b .
-      FILTER(?a != ?b)
-      OPTIONAL {{ ?e sco:date ?date }} OPTIONAL {{ ?e sco:notAfter ?bound }} }}"""
+class _Values:
+    """Predicate values fetched on first use and shared by all rules."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.fetched: dict[str, dict[str, list[Term]]] = {}
+
+    def of(self, predicate: str) -> dict[str, list[Term]]:
+        if predicate not in self.fetched:
+            self.fetched[predicate] = _objects(self.graph, predicate)
+        return self.fetched[predicate]
+
+    def iris(self, node: str, roles: tuple[str, ...]) -> list[str]:
+        found: list[str] = []
+        for role in roles:
+            found.extend(term.value for term in self.of(ROLE_PREDICATES[role]).get(node, ()) if isinstance(term, IRI))
+        return found
+
+    def day(self, node: str, predicate: str, latest: bool) -> int | None:
+        days = [day for term in self.of(SCO + predicate).get(node, ()) if (day := _day_of(term, latest)) is not None]
+        return (max(days) if latest else min(days)) if days else None
 
 
-FACT_QUERIES = (
-    "SELECT ?a ?b ?start ?end ?seen WHERE { ?f a sco:Position ; sco:holder ?a ; sco:organisation ?b . "
-    "OPTIONAL { ?f sco:start ?start } OPTIONAL { ?f sco:end ?end } OPTIONAL { ?f sco:attested ?seen } }",
-    "SELECT ?a ?b ?start ?end ?seen WHERE { ?f a sco:Membership ; sco:member ?a ; sco:organisation ?b . "
-    "OPTIONAL { ?f sco:start ?start } OPTIONAL { ?f sco:end ?end } OPTIONAL { ?f sco:attested ?seen } }",
-    "SELECT ?a ?b ?start ?end ?seen WHERE { ?f a sco:Partnership ; sco:party ?a, ?b . FILTER(?a != ?b) "
-    "OPTIONAL { ?f sco:start ?start } OPTIONAL { ?f sco:end ?end } OPTIONAL { ?f sco:attested ?seen } }",
-)
+# The roles at the two ends of each kind of fact.
+FACT_ENDS = {
+    "position": (("holder", "organisation"),),
+    "membership": (("member", "organisation"),),
+    "partnership": (("party", "party"),),
+}
 
 
 def build_path_index(graph: Graph) -> PathIndex:
-    """Link every pair of entities that some relation links, with the days it holds."""
+    """Link every pair of entities that some relation links, with the days it holds.
+
+    Reads one predicate at a time and joins in Python: engines answer single
+    patterns far faster than the multi-pattern joins the rules would need.
+    """
     spans: dict[tuple[str, str], tuple[int, int]] = {}
 
     def link(a: str, b: str, first: int, last: int) -> None:
+        if a == b:
+            return
         for key in ((a, b), (b, a)):
             old = spans.get(key)
             spans[key] = (first, last) if old is None else (min(old[0], first), max(old[1], last))
 
-    for rule in EVENT_RULES:
-        for row in graph.store.select(_rule_query(rule)):
-            day = _day_of(row.get("date"), latest=True) or _day_of(row.get("bound"), latest=True)
-            link(row["a"].value, row["b"].value, FOREVER if day is None else day, FOREVER)
-    for query in FACT_QUERIES:
-        for row in graph.store.select(query):
-            start = _day_of(row.get("start"), latest=False) or _day_of(row.get("seen"), latest=False)
-            end = _day_of(row.get("end"), latest=True)
-            until = FOREVER if end is None else end
-            link(row["a"].value, row["b"].value, FOREVER if start is None else start, until)
+    typed: dict[str, set[str]] = {}
+    classes = values_clause("t", [*EVENT_TYPES, *FACT_TYPES])
+    for row in graph.store.select(f"SELECT ?s ?t WHERE {{ {classes} ?s a ?t }}"):
+        typed.setdefault(row["s"].value, set()).add(row["t"].value)
+    values = _Values(graph)
+    for node, node_classes in typed.items():
+        kind = type_name(node_classes, EVENT_TYPES)
+        if kind is not None:
+            day = values.day(node, "date", latest=True) or values.day(node, "notAfter", latest=True)
+            for a, b in _event_pairs(values, node, kind):
+                link(a, b, FOREVER if day is None else day, FOREVER)
+            continue
+        start = values.day(node, "start", latest=False) or values.day(node, "attested", latest=False)
+        end = values.day(node, "end", latest=True)
+        first, last = FOREVER if start is None else start, FOREVER if end is None else end
+        for role_a, role_b in FACT_ENDS.get(type_name(node_classes, FACT_TYPES) or "", ()):
+            for a in values.iris(node, (role_a,)):
+                for b in values.iris(node, (role_b,)):
+                    link(a, b, first, last)
     kinds, relations = values_clause("t", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
-    entity_relations = f"SELECT ?a ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"
-    for row in graph.store.select(entity_relations):
+    for row in graph.store.select(f"SELECT ?a ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"):
         link(row["a"].value, row["b"].value, NOT_BEFORE, FOREVER)
+    return _compact(spans)
+
+
+def _event_pairs(values: _Values, node: str, kind: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for rule in EVENT_RULES:
+        if rule.event_type == kind:
+            sources = values.iris(node, rule.sources)
+            if rule.targets:
+                pairs.extend(product(sources, values.iris(node, rule.targets)))
+            else:
+                pairs.extend(combinations(sources, 2))
+    return pairs
+
+
+def _compact(spans: dict[tuple[str, str], tuple[int, int]]) -> PathIndex:
     nodes = sorted({a for a, _ in spans})
     ids = {iri: number for number, iri in enumerate(nodes)}
     offsets, targets, firsts, lasts = array("q", [0]), array("i"), array("i"), array("i")

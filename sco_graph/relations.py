@@ -55,6 +55,7 @@ ENTITY_RELATIONS = {
     SCO + "implements": "implements",
 }
 ROLE_PREDICATES = {role: predicate for predicate, role in {**PARTICIPANT_ROLES, **OTHER_ROLES}.items()}
+ROLE_PREDICATES.update(holder=SCO + "holder", member=SCO + "member", party=SCO + "party")
 STATUS_RELATIONS = {
     "member": "member of",
     "observer": "observer of",

@@ -44,6 +44,28 @@ class Store(Protocol):
         ...
 
 
+class _Converter:
+    """Turns pyoxigraph terms into plain ones, reusing the IRI objects it has made (rows repeat them)."""
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        self.named, self.literal = ox.NamedNode, ox.Literal
+        self.iris: dict[str, IRI] = {}
+
+    def __call__(self, term: object) -> Term:
+        kind = type(term)
+        if kind is self.named:
+            value: str = term.value  # type: ignore[attr-defined]
+            iri = self.iris.get(value)
+            if iri is None:
+                iri = self.iris[value] = IRI(value)
+            return iri
+        if kind is self.literal:
+            return Literal(term.value, term.datatype.value, term.language)  # type: ignore[attr-defined]
+        return from_oxigraph(term)
+
+
 def from_oxigraph(term: object) -> Term:
     """Convert a pyoxigraph term to a plain term."""
     import pyoxigraph as ox
@@ -104,14 +126,15 @@ class LocalStore:
 
         solutions = self._store.query(SPARQL_PREFIXES + bind(query, bindings))
         assert isinstance(solutions, ox.QuerySolutions)
-        names = [variable.value for variable in solutions.variables]
+        columns = list(enumerate(variable.value for variable in solutions.variables))
+        convert = _Converter()
         rows: list[Row] = []
         for solution in solutions:
             row: Row = {}
-            for name in names:
-                value = solution[name]
+            for index, name in columns:
+                value = solution[index]
                 if value is not None:
-                    row[name] = from_oxigraph(value)
+                    row[name] = convert(value)
             rows.append(row)
         return rows
 
