@@ -1,48 +1,197 @@
-"""Time whole sco-graph processes on the bundled data against the import floor.
+"""Benchmark whole sco-graph processes against the floor, a naive rdflib script and Oxigraph's CLI.
 
-The floor is `python -c "import typer, rich.table"`: no Typer CLI can answer
-faster. Each figure is the median wall time of several runs, with output piped
-as a script would read it; the ratio to the floor is what the project targets.
+    python benchmarks/run.py                      # bundled data, 10k, 100k and 1M triples
+    python benchmarks/run.py --sizes bundled 10000 --runs 5
+
+For every dataset it reports the first-time compile (wall time, triples per
+second), then for each command the median wall time and peak memory of whole
+processes, beside: (a) the floor, `python -c "import typer, rich.table"`;
+(b) a naive script that parses the same data with rdflib and runs the
+equivalent SPARQL query; (c) `oxigraph query` on a store holding the same data.
+Ratios are to the floor, measured in the same run with runs interleaved.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-RUNS = 11
+HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-COMMANDS = [
-    ["who-met", "Zhang", "Ming"],
-    ["show", "Zhang", "Ming"],
-    ["neighbours", "Zhang", "Ming"],
-    ["timeline", "CSTO"],
-    ["members", "SCO", "--as-of", "2016-06-01"],
-    ["path", "Terhi Hakala", "Sadyr Japarov"],
-]
+SCO = str(BIN / "sco-graph")
+OXIGRAPH = shutil.which("oxigraph") or str(BIN / "oxigraph")
+FLOOR = [sys.executable, "-c", "import typer, rich.table"]
+TARGETS = {"lookup_bundled": 1.5, "lookup_1m": 2.0, "path_1m_seconds": 1.0, "compile_triples_per_s": 150_000,
+           "peak_1m_mib": 1024}  # fmt: skip
+LOOKUPS = ("who-met", "show", "neighbours", "timeline")
+
+NAIVE = """
+import sys, rdflib
+graph = rdflib.Graph()
+for path in sys.argv[2:]:
+    graph.parse(path, format="turtle")
+if sys.argv[1] == "export":
+    sys.stdout.write(graph.serialize(format="turtle"))
+else:
+    answer = graph.query(sys.argv[1])
+    if answer.type == "ASK":
+        print(answer.askAnswer)
+    else:
+        for row in answer:
+            print(*row)
+"""
 
 
-def wall(command: list[str]) -> float:
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one whole process (output discarded)."""
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_of(command: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Median wall of ``command``, the floor's median over the same interleaved runs, and peak MiB."""
+    ours, floors, peaks = [], [], []
+    for _ in range(runs):
+        wall, peak = run(command, env)
+        ours.append(wall)
+        peaks.append(peak)
+        floors.append(run(FLOOR)[0])
+    return statistics.median(ours), statistics.median(floors), max(peaks)
+
+
+def equivalent_sparql(command: str, iri: str, other: str) -> str:
+    """The SPARQL a script would run for the same question (for the naive and Oxigraph columns)."""
+    sco = "https://w3id.org/sco-graph/def#"
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    return {
+        "who-met": f"SELECT ?name ?date WHERE {{ ?m a <{sco}Meeting> ; <{sco}participant> <{iri}>, ?o . "
+        f"FILTER(?o != <{iri}>) ?o <{label}> ?name . OPTIONAL {{ ?m <{sco}date> ?date }} }} ORDER BY ?date",
+        "show": f"SELECT ?p ?o WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?o ?p <{iri}> }} }}",
+        "neighbours": f"SELECT DISTINCT ?n ?p WHERE {{ ?x ?p <{iri}> . ?x ?q ?n . FILTER(isIRI(?n) && ?n != <{iri}>) }}",
+        "timeline": f"SELECT ?e ?date WHERE {{ ?e ?p <{iri}> ; <{sco}date> ?date }} ORDER BY ?date",
+        "path": f"ASK {{ <{iri}> (^<{sco}participant>/<{sco}participant>)+ <{other}> }}",
+    }.get(command, "")
+
+
+def iri_of(name: str, data: list[str]) -> str:
+    output = subprocess.run([SCO, *data, "show", name, "--format", "json"], capture_output=True, text=True, check=True)
+    return str(json.loads(output.stdout)["entity"]["iri"])
+
+
+def dataset(size: str, folder: Path) -> tuple[list[str], list[Path], list[str], int]:
+    """The CLI data options, the Turtle files, sample names and the triple count of one dataset."""
+    if size == "bundled":
+        import pyoxigraph
+
+        from sco_graph.load import bundled_files
+
+        files = bundled_files()
+        triples = sum(sum(1 for _ in pyoxigraph.parse(path=str(file), base_iri=file.as_uri())) for file in files)
+        return [], files, ["Zhang Ming", "Terhi Hakala", "CSTO"], triples
+    count = int(size)
+    path = folder / f"synthetic-{count}.ttl"
+    output = subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), "--triples", str(count), "--output", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    samples = json.loads(output.stdout.strip().splitlines()[-1])["samples"]
+    return ["--no-bundled", "--data", str(path)], [path], samples, count
+
+
+def bench(size: str, runs: int, folder: Path, naive_runs: int) -> list[dict[str, object]]:
+    data, files, samples, triples = dataset(size, folder)
+    env = {**os.environ, "SCO_GRAPH_CACHE": str(folder / f"cache-{size}")}
+    first, peak = run([SCO, *data, "who-met", samples[0]], env)
+    rate = triples / first if triples else 0
+    print(f"\n== {size}: first run (compile + who-met) {first:.2f} s" + (f", {rate:,.0f} triples/s" if rate else "") +
+          f", peak {peak:.0f} MiB")  # fmt: skip
+    run([SCO, *data, "path", samples[0], samples[1]], env)  # builds the path index once
+    database = folder / f"oxigraph-{size}"
+    loads = [argument for file in files for argument in ("--file", str(file))]
+    subprocess.run([OXIGRAPH, "load", "--location", str(database), *loads], check=True, capture_output=True)
+    iri, other = iri_of(samples[0], data), iri_of(samples[1], data)
+    commands = {
+        "who-met": ["who-met", samples[0]],
+        "show": ["show", samples[0]],
+        "neighbours": ["neighbours", samples[0]],
+        "timeline": ["timeline", samples[0]],
+        "path": ["path", samples[0], samples[1]],
+        "export": ["export", "--format", "turtle"],
+    }
+    results: list[dict[str, object]] = [{"dataset": size, "command": "compile", "seconds": first, "peak_mib": peak,
+                                         "triples_per_s": rate}]  # fmt: skip
+    print(f"{'command':12} {'sco-graph':>10} {'floor':>8} {'ratio':>6} {'naive':>9} {'ratio':>7} {'oxigraph':>9} "
+          f"{'ratio':>6} {'peak MiB':>9}")  # fmt: skip
+    for name, args in commands.items():
+        median, floor, peak = median_of([SCO, *data, *args], runs, env)
+        query = equivalent_sparql(name, iri, other)
+        naive_args = [sys.executable, "-c", NAIVE, "export" if name == "export" else query, *map(str, files)]
+        naive = statistics.median(run(naive_args)[0] for _ in range(naive_runs)) if query or name == "export" else None
+        oxigraph = None
+        if query:
+            oxi = [OXIGRAPH, "query", "--location", str(database), "--query", query, "--results-format", "tsv"]
+            oxigraph = statistics.median(run(oxi)[0] for _ in range(runs))
+        results.append({"dataset": size, "command": name, "seconds": median, "floor": floor, "ratio": median / floor,
+                        "naive": naive, "oxigraph": oxigraph, "peak_mib": peak})  # fmt: skip
+        naive_text = f"{naive:8.2f}s {naive / floor:6.1f}x" if naive else f"{'n/a':>9} {'':>7}"
+        oxi_text = f"{oxigraph:8.3f}s {oxigraph / floor:5.1f}x" if oxigraph else f"{'n/a':>9} {'':>6}"
+        print(f"{name:12} {median:9.3f}s {floor:7.3f}s {median / floor:5.2f}x {naive_text} {oxi_text} {peak:9.0f}")
+    return results
+
+
+def verdicts(results: list[dict[str, object]]) -> list[str]:
+    lines = []
+    for row in results:
+        size, command = row["dataset"], row["command"]
+        if command in LOOKUPS and size in ("bundled", "1000000"):
+            limit = TARGETS["lookup_bundled" if size == "bundled" else "lookup_1m"]
+            ratio = float(row["ratio"])  # type: ignore[arg-type]
+            lines.append(
+                f"{command} on {size}: {ratio:.2f}x the floor (target {limit}x): {'met' if ratio <= limit else 'MISSED'}"
+            )
+        if command == "path" and size == "1000000":
+            seconds = float(row["seconds"])  # type: ignore[arg-type]
+            lines.append(f"path on 1M: {seconds:.2f} s (target 1 s): {'met' if seconds <= 1 else 'MISSED'}")
+        if command == "compile" and size == "1000000":
+            rate = float(row["triples_per_s"])  # type: ignore[arg-type]
+            lines.append(
+                f"compile on 1M: {rate:,.0f} triples/s (target 150,000): {'met' if rate >= 150_000 else 'MISSED'}"
+            )
+        if size == "1000000" and command != "export":
+            peak = float(row["peak_mib"])  # type: ignore[arg-type]
+            if peak > TARGETS["peak_1m_mib"]:
+                lines.append(f"{command} on 1M: peak {peak:.0f} MiB (target 1024 MiB): MISSED")
+    return lines
 
 
 def main() -> None:
-    floor_command = [sys.executable, "-c", "import typer, rich.table"]
-    wall([str(BIN / "sco-graph"), "stats"])  # compile the cache first
-    print(f"{'command':45} {'median':>9} {'floor':>9} {'ratio':>6}")
-    for args in COMMANDS:
-        ours, floors = [], []
-        for _ in range(RUNS):  # interleave, so machine noise hits both alike
-            ours.append(wall([str(BIN / "sco-graph"), *args]))
-            floors.append(wall(floor_command))
-        median, floor = statistics.median(ours), statistics.median(floors)
-        label = "sco-graph " + " ".join(args)
-        print(f"{label:45} {median * 1000:7.0f}ms {floor * 1000:7.0f}ms {median / floor:6.2f}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=["bundled", "10000", "100000", "1000000"])
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement (the median is reported)")
+    parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive rdflib script (slow on big data)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    arguments = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="sco-graph-bench-") as folder:
+        for size in arguments.sizes:
+            results.extend(bench(size, arguments.runs, Path(folder), arguments.naive_runs))
+    print("\n" + "\n".join(verdicts(results)))
+    if arguments.json:
+        arguments.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

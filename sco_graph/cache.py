@@ -14,17 +14,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from sco_graph.errors import warn
-from sco_graph.graph import read_entries
 from sco_graph.load import content_hash, fingerprint, load_into
-from sco_graph.nameindex import write_index
 from sco_graph.store import LocalStore
 
-# Bump when the layout of a compiled store changes; older entries are rebuilt.
+# Bump when the layout of a compiled store changes; older entries are rebuilt quietly.
 FORMAT_VERSION = "2"
 MARKER = "sco-graph-store"
 
@@ -38,6 +35,15 @@ def cache_root() -> Path:
     return Path(user_cache_dir("sco-graph", appauthor=False))
 
 
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _read_index(root: Path) -> dict[str, str]:
     try:
         data = json.loads((root / "index.json").read_text(encoding="utf-8"))
@@ -47,26 +53,32 @@ def _read_index(root: Path) -> dict[str, str]:
 
 
 def _write_index(root: Path, index: dict[str, str]) -> None:
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=root, prefix=".index-", suffix=".json")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(dict(sorted(index.items())[-64:]), stream)
+        json.dump(dict(list(index.items())[-64:]), stream)
     Path(temporary).replace(root / "index.json")
 
 
-def _valid_entry(entry: Path) -> bool:
+def _marker(entry: Path) -> str | None:
     try:
-        return (entry / "marker").read_text(encoding="utf-8") == f"{MARKER} {FORMAT_VERSION}\n"
+        return (entry / "marker").read_text(encoding="utf-8")
     except OSError:
-        return False
+        return None
 
 
 def _build(files: list[Path], target: Path) -> None:
-    """Parse ``files`` and write a compiled store at ``target`` atomically."""
+    """Load ``files`` into a new compiled store at ``target``, atomically."""
+    import tempfile
+
     import pyoxigraph as ox
 
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=parent, prefix=".build-"))
+    from sco_graph.graph import read_entries
+    from sco_graph.nameindex import write_index
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=".build-"))
     try:
         store = ox.Store(str(building / "store"))
         load_into(store, files)  # a bad file raises here, and the half-built folder is removed
@@ -78,10 +90,10 @@ def _build(files: list[Path], target: Path) -> None:
         try:
             building.rename(target)
         except OSError:
-            if not _valid_entry(target):  # another process won the race with a valid store
+            if _marker(target) != f"{MARKER} {FORMAT_VERSION}\n":  # unless a concurrent run won the race
                 raise
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        _remove(building)
 
 
 def _in_memory(files: list[Path], description: str) -> tuple[LocalStore, None]:
@@ -92,34 +104,46 @@ def _in_memory(files: list[Path], description: str) -> tuple[LocalStore, None]:
     return LocalStore(store, description), None
 
 
+def _writable(root: Path) -> bool:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(root, os.W_OK)
+
+
+def _usable_entry(entry: Path) -> bool:
+    """Whether ``entry`` is a complete store of this version; stale or broken ones are removed."""
+    if not entry.exists():
+        return False
+    marker = _marker(entry)
+    if marker == f"{MARKER} {FORMAT_VERSION}\n":
+        return True
+    if marker is None or not marker.startswith(MARKER):
+        warn(f"cache entry {entry} is corrupt or foreign; rebuilding it")
+    _remove(entry)
+    return False
+
+
 def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path | None]:
     """Open the compiled store for ``files`` (compiling it first when needed) and its cache entry."""
     import pyoxigraph as ox
 
     root = cache_root()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        writable = os.access(root, os.W_OK)
-    except OSError:
-        writable = False
-    if not writable:
+    if not _writable(root):
         warn(f"cache folder {root} is not writable; working in memory")
         return _in_memory(files, description)
-
     quick = fingerprint(files)
     index = _read_index(root)
     key = index.get(quick) or content_hash(files, FORMAT_VERSION)
     entry = root / key
-    if entry.exists() and not _valid_entry(entry):
-        warn(f"cache entry {entry} is corrupt or foreign; rebuilding it")
-        shutil.rmtree(entry, ignore_errors=True)
     try:
-        if not entry.exists():
+        if not _usable_entry(entry):
             _build(files, entry)
         store = ox.Store.read_only(str(entry / "store"))
     except OSError as error:
         warn(f"cache entry {entry} cannot be used ({error}); rebuilding it")
-        shutil.rmtree(entry, ignore_errors=True)
+        _remove(entry)
         try:
             _build(files, entry)
             store = ox.Store.read_only(str(entry / "store"))
@@ -133,6 +157,23 @@ def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path
     return LocalStore(store, description, str(entry / "store")), entry
 
 
+class CacheInfo(NamedTuple):
+    folder: str
+    entries: int
+    bytes: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"query": "cache-info", "folder": self.folder, "entries": self.entries, "bytes": self.bytes}
+
+
+def info() -> CacheInfo:
+    """Where compiled stores live, how many there are and how much room they take."""
+    root = cache_root()
+    entries = [child for child in root.iterdir() if child.is_dir()] if root.is_dir() else []
+    size = sum(file.stat().st_size for entry in entries for file in entry.rglob("*") if file.is_file())
+    return CacheInfo(str(root), len(entries), size)
+
+
 def clear() -> int:
     """Delete every compiled store; return how many were removed."""
     root = cache_root()
@@ -140,9 +181,6 @@ def clear() -> int:
         return 0
     removed = 0
     for child in root.iterdir():
-        if child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-            removed += 1
-        else:
-            child.unlink(missing_ok=True)
+        removed += child.is_dir()
+        _remove(child)
     return removed

@@ -6,8 +6,6 @@ result to :func:`sco_graph.render.render`. Errors are caught in one place,
 documented :class:`~sco_graph.errors.ExitCode`.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import warnings
@@ -15,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import typer
+import typer  # no "from __future__ import annotations" here: typer would eval every annotation string, +10 ms a run
 from typer.core import TyperGroup
 
 from sco_graph import __version__
@@ -84,7 +82,7 @@ class _Settings:
     data: list[Path] = []  # noqa: RUF012 - replaced per invocation
     bundled: bool = True
     endpoint: str | None = None
-    graph: Graph | None = None
+    graph: "Graph | None" = None
 
 
 SETTINGS = _Settings()
@@ -133,7 +131,7 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: object, *
     sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
 
 
-def _graph() -> Graph:
+def _graph() -> "Graph":
     from sco_graph.api import open_graph
 
     if SETTINGS.graph is None:
@@ -141,13 +139,13 @@ def _graph() -> Graph:
     return SETTINGS.graph
 
 
-def _date(text: str | None, option: str) -> PartialDate | None:
+def _date(text: str | None, option: str) -> "PartialDate | None":
     from sco_graph.dates import parse_user_date
 
     return parse_user_date(text, option) if text is not None else None
 
 
-def _show(result: Result, fmt: Format) -> None:
+def _show(result: "Result", fmt: "Format") -> None:
     from sco_graph.render import render
 
     render(result, fmt)
@@ -164,7 +162,7 @@ AsOfOption = Annotated[
 NameArgument = Annotated[list[str], typer.Argument(help="A name, alias, acronym or surname; quotes are optional.")]
 
 
-def _format(value: str) -> Format:
+def _format(value: str) -> "Format":
     lowered = value.lower()
     if lowered not in ("table", "json", "csv"):
         raise typer.BadParameter(f"--format must be table, json or csv ({value!r} given)")

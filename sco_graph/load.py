@@ -200,16 +200,14 @@ def parse_files(files: list[Path]) -> list[pyoxigraph.Quad]:
 
 def fingerprint(files: list[Path]) -> str:
     """A cheap key from each file's path, size and modification time."""
-    import hashlib
-
-    digest = hashlib.sha256(b"sco-graph-fingerprint-1\0")
+    parts = ["sco-graph-fingerprint-1"]
     for file in files:
         try:
             info = file.stat()
         except OSError as error:
             raise StorageError(f"{file}: cannot read ({error.strerror or error})") from None
-        digest.update(f"{file}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode())
-    return digest.hexdigest()
+        parts.append(f"{file}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}")
+    return "\n".join(parts)
 
 
 def content_hash(files: list[Path], version: str) -> str:

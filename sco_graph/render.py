@@ -9,7 +9,6 @@ result into one row per fact.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -66,6 +65,8 @@ def render(result: Result, fmt: Format = "table", stream: IO[str] | None = None)
     if fmt == "json":
         out.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
+        import csv
+
         rows = list(CSV_ROWS[kind](result))
         columns = list(dict.fromkeys(key for row in rows for key in row))
         writer = csv.DictWriter(out, fieldnames=columns or ["result"], lineterminator="\n")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol
 from sco_graph.errors import ExitCode, ScoGraphError, UsageError
 from sco_graph.model import SPARQL_PREFIXES
 from sco_graph.results import SparqlResult
-from sco_graph.sparql import syntax_message
 from sco_graph.terms import IRI, BlankNode, Literal, Row, Term
 
 if TYPE_CHECKING:
@@ -161,6 +160,8 @@ class LocalStore:
             child.join()
             receiver.close()
         if outcome == "syntax":
+            from sco_graph.sparql import syntax_message
+
             raise UsageError(syntax_message(str(payload), SPARQL_PREFIXES.count("\n")))
         if outcome == "error":
             raise UsageError(f"the query failed: {payload}")
