@@ -70,6 +70,7 @@ class Graph:
         self._names = names
         self.cache_entry = cache_entry  # the compiled store's folder, where derived indexes are kept
         self._sources: dict[str, Source] | None = None
+        self._source_cache: dict[str, Source] = {}
 
     @property
     def directory(self) -> Names:
@@ -116,17 +117,30 @@ class Graph:
     def citations(self, iris: Iterable[str] | None = None) -> dict[str, tuple[Citation, ...]]:
         """The evidence of each node (of every node when ``iris`` is None), in a stable order."""
         wanted = None if iris is None else set(iris)
-        found: dict[str, set[Citation]] = defaultdict(set)
+        quoted: list[tuple[str, str, str]] = []
         if wanted is None or wanted:
             values = "" if wanted is None else values_clause("s", wanted)
-            query = f"""SELECT ?s ?source ?quote ?title ?publisher ?published ?seed WHERE {{ {values}
-                ?s sco:evidence ?evidence . ?evidence sco:source ?source ; sco:quote ?quote .
+            query = f"""SELECT ?s ?source ?quote WHERE {{ {values}
+                ?s sco:evidence ?evidence . ?evidence sco:source ?source ; sco:quote ?quote }}"""
+            quoted = [(row["s"].value, row["source"].value, row["quote"].value) for row in self.store.select(query)]
+        sources = self.sources_of({source for _, source, _ in quoted})
+        found: dict[str, set[Citation]] = defaultdict(set)
+        for node, source, quote in quoted:
+            found[node].add(Citation(sources[source], quote))
+        keys = found.keys() if wanted is None else wanted
+        return {iri: tuple(sorted(found.get(iri, ()), key=_citation_order)) for iri in keys}
+
+    def sources_of(self, iris: set[str]) -> dict[str, Source]:
+        """The articles with these IRIs (an unknown one gets a placeholder), fetched once each."""
+        cache = self._source_cache
+        missing = iris - cache.keys()
+        if missing:
+            query = f"""SELECT ?source ?title ?publisher ?published ?seed WHERE {{ {values_clause("source", missing)}
                 OPTIONAL {{ ?source schema:headline ?title }} OPTIONAL {{ ?source schema:publisher ?publisher }}
                 OPTIONAL {{ ?source schema:datePublished ?published }} OPTIONAL {{ ?source sco:seedFile ?seed }} }}"""
             for row in self.store.select(query):
-                found[row["s"].value].add(Citation(_source(row), row["quote"].value))
-        keys = found.keys() if wanted is None else wanted
-        return {iri: tuple(sorted(found.get(iri, ()), key=_citation_order)) for iri in keys}
+                cache[row["source"].value] = _source(row)
+        return {iri: cache[iri] for iri in iris}
 
     @property
     def sources(self) -> dict[str, Source]:
