@@ -141,13 +141,13 @@ def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path
         if not _usable_entry(entry):
             _build(files, entry)
         store = ox.Store.read_only(str(entry / "store"))
-    except OSError as error:
-        warn(f"cache entry {entry} cannot be used ({error}); rebuilding it")
+    except (OSError, RuntimeError) as error:  # pyoxigraph reports a damaged database as RuntimeError
+        warn(f"cache entry {entry} cannot be used ({' '.join(str(error).split())}); rebuilding it")
         _remove(entry)
         try:
             _build(files, entry)
             store = ox.Store.read_only(str(entry / "store"))
-        except OSError as second:
+        except (OSError, RuntimeError) as second:
             warn(f"cannot write the cache ({second}); working in memory")
             return _in_memory(files, description)
     if index.get(quick) != key:

@@ -124,6 +124,10 @@ def main_options(
     SETTINGS.endpoint = endpoint
     SETTINGS.graph = None
     warnings.showwarning = _show_warning
+    if sys.stderr.isatty():
+        from sco_graph.progress import RichReporter, set_reporter
+
+        set_reporter(RichReporter())
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
@@ -418,6 +422,35 @@ def export(
     exporting.write_atomic(files, force=force)
     for path, data in files.items():
         sys.stderr.write(f"{PROG}: wrote {path} ({len(data)} bytes, {chosen})\n")
+
+
+cache_app = typer.Typer(
+    help="The cache of compiled stores: where it is, how big, and clearing it.", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(fmt: FormatOption = "table") -> None:
+    """Where compiled stores live, how many there are and how much room they take.
+
+    Example: sco-graph cache info
+    """
+    from sco_graph import cache
+
+    _show(cache.info(), _format(fmt))
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every compiled store; the next run compiles the data again.
+
+    Example: sco-graph cache clear
+    """
+    from sco_graph import cache
+
+    removed = cache.clear()
+    sys.stderr.write(f"{PROG}: removed {removed} compiled store{'s' if removed != 1 else ''}\n")
 
 
 def main() -> None:

@@ -170,10 +170,15 @@ def load_into(store: pyoxigraph.Store, files: list[Path]) -> None:
     """
     import pyoxigraph as ox
 
+    from sco_graph.progress import counting_reader, task
+
     for file in files:
-        text = read_text(file)
+        data = read_text(file).encode("utf-8")
         try:
-            store.bulk_load(input=text, format=_format(file), base_iri=file.resolve().as_uri())
+            with task(f"Compiling {file.name}", total=len(data)) as advance:
+                store.bulk_load(
+                    input=counting_reader(data, advance), format=_format(file), base_iri=file.resolve().as_uri()
+                )
         except SyntaxError as error:
             message = _clean_message(error.msg or str(error))
             raise DataError(str(SyntaxProblem(str(file), error.lineno or 0, error.offset or 0, message))) from None

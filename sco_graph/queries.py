@@ -19,7 +19,6 @@ from sco_graph.graph import Graph, period_of, values_clause
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, STATUSES
 from sco_graph.relations import (
     ENTITY_RELATIONS,
-    all_edges,
     edge_holds_on,
     edges_from,
     event_rows,
@@ -96,8 +95,8 @@ def who_met(graph: Graph, name: str, as_of: PartialDate | None = None) -> WhoMet
 _NODE_CLASSES = [*EVENT_TYPES, *FACT_TYPES]
 
 
-def _edges_touching(graph: Graph, iris: list[str]) -> list[Edge]:
-    """Every relation with one of ``iris`` at either end."""
+def _edges_touching(graph: Graph, iris: list[str], events: dict[str, EventRow] | None = None) -> list[Edge]:
+    """Every relation with one of ``iris`` at either end (and, in ``events``, every event involving them)."""
     wanted = values_clause("x", iris)
     nodes = graph.store.select(
         f"SELECT DISTINCT ?n WHERE {{ {wanted} {values_clause('t', _NODE_CLASSES)} ?n ?p ?x . ?n a ?t }}"
@@ -108,7 +107,7 @@ def _edges_touching(graph: Graph, iris: list[str]) -> list[Edge]:
     touching = set(iris)
     return [
         edge
-        for edge in edges_from(graph, graph.describe(described))
+        for edge in edges_from(graph, graph.describe(described), events)
         if edge.source.iri in touching or edge.target.iri in touching
     ]
 
@@ -369,22 +368,16 @@ def show(graph: Graph, name: str, as_of: PartialDate | None = None) -> Card:
     description = graph.describe([subject.iri])[subject.iri]
     comment_values = description.get("http://www.w3.org/2000/01/rdf-schema#comment", [])
     day = _day(as_of)
-    edges = [edge for edge in _edges_touching(graph, [subject.iri]) if day is None or edge_holds_on(edge, day)]
+    involved: dict[str, EventRow] = {}
+    edges = [
+        edge for edge in _edges_touching(graph, [subject.iri], involved) if day is None or edge_holds_on(edge, day)
+    ]
     relations = [edge for edge in edges if edge.node is None]
     positions = [edge for edge in edges if edge.relation == "holds a position in"]
     member_relations = {"member of", "observer of", "partner of", "applicant to", "partner organisation of"}
     memberships = [edge for edge in edges if edge.relation in member_relations]
-    involved = graph.store.select(
-        f"SELECT DISTINCT ?event WHERE {{ {values_clause('t', EVENT_TYPES)} ?event ?p ?x . ?event a ?t }}",
-        {"x": IRI(subject.iri)},
-    )
     events = sorted(
-        (
-            event
-            for event in event_rows(graph, (row["event"].value for row in involved))
-            if day is None or event.when.happened_by(day)
-        ),
-        key=_event_order,
+        (event for event in involved.values() if day is None or event.when.happened_by(day)), key=_event_order
     )
     counterparts: dict[str, EntityRef] = {}
     for edge in edges:
@@ -462,6 +455,10 @@ def members(graph: Graph, names: Iterable[str], as_of: PartialDate | None = None
 
 
 # ------------------------------------------------------------------ stats
+BETWEENNESS_EXACT_UP_TO = 2000
+BETWEENNESS_SAMPLE = 500
+
+
 def stats(graph: Graph, top: int = 10) -> Stats:
     """Counts by type, the most connected entities and the dates covered."""
     if not 0 <= top <= 1000:
@@ -477,11 +474,15 @@ def stats(graph: Graph, top: int = 10) -> Stats:
             counts[classes[row["t"].value]] += int(row["n"].value)
         return dict(sorted(counts.items()))
 
+    from sco_graph.mirror import path_index
+
     triples = int(graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
-    edges = all_edges(graph)
+    sources = int(graph.store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sco:Article }")[0]["n"].value)
     network: nx.Graph[str] = nx.Graph()
-    network.add_edges_from((edge.source.iri, edge.target.iri) for edge in edges if edge.source.iri != edge.target.iri)
-    betweenness = nx.betweenness_centrality(network) if network.number_of_nodes() else {}
+    network.add_edges_from(path_index(graph).pairs())
+    # Exact betweenness costs nodes x links; past a few thousand nodes a fixed sample estimates it.
+    sample = BETWEENNESS_SAMPLE if network.number_of_nodes() > BETWEENNESS_EXACT_UP_TO else None
+    betweenness = nx.betweenness_centrality(network, k=sample, seed=0) if network.number_of_nodes() else {}
     ranked = sorted(
         (
             Ranked(graph.entity(iri), int(degree), round(betweenness.get(iri, 0.0), 4))
@@ -505,8 +506,9 @@ def stats(graph: Graph, top: int = 10) -> Stats:
         entities=count(ENTITY_TYPES),
         events=count(EVENT_TYPES),
         facts=count(FACT_TYPES),
-        sources=len(graph.sources),
-        relations=len(edges),
+        sources=sources,
+        relations=network.number_of_edges(),
+        betweenness_sample=sample,
         top=tuple(ranked[:top]),
         earliest=str(parsed[0]) if parsed else None,
         latest=str(parsed[-1]) if parsed else None,

@@ -219,14 +219,22 @@ def entity_edges(graph: Graph, iri: str, description: Description, citations: tu
     return edges
 
 
-def edges_from(graph: Graph, descriptions: dict[str, Description]) -> list[Edge]:
-    """Every relation the described nodes (events, facts, entities) state."""
+def edges_from(
+    graph: Graph, descriptions: dict[str, Description], events: dict[str, EventRow] | None = None
+) -> list[Edge]:
+    """Every relation the described nodes (events, facts, entities) state.
+
+    The event rows made on the way are left in ``events`` when a dict is given.
+    """
     citations = graph.citations(descriptions)
     edges: list[Edge] = []
     for iri, description in sorted(descriptions.items()):
         classes = classes_of(description)
         if type_name(classes, EVENT_TYPES):
-            edges.extend(event_edges(event_row(graph, iri, description, citations[iri])))
+            row = event_row(graph, iri, description, citations[iri])
+            if events is not None:
+                events[iri] = row
+            edges.extend(event_edges(row))
         elif type_name(classes, FACT_TYPES):
             edges.extend(fact_edges(graph, iri, description, citations[iri]))
         else:

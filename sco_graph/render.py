@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 from sco_graph.results import cite
 
 if TYPE_CHECKING:
+    from sco_graph.cache import CacheInfo
     from sco_graph.results import (
         Card,
         EventRow,
@@ -33,7 +34,19 @@ if TYPE_CHECKING:
     )
     from sco_graph.validate import Report
 
-    Result = WhoMet | Neighbours | Paths | Timeline | Card | SearchResult | Members | Stats | Report | SparqlResult
+    Result = (
+        WhoMet
+        | Neighbours
+        | Paths
+        | Timeline
+        | Card
+        | SearchResult
+        | Members
+        | Stats
+        | Report
+        | SparqlResult
+        | CacheInfo
+    )
 
 Format = Literal["table", "json", "csv"]
 
@@ -309,7 +322,15 @@ def _sparql_rows(result: SparqlResult) -> Iterable[dict[str, str]]:
         yield {name: (row[name].value if name in row else "") for name in result.variables}
 
 
+def _cache_layout(result: CacheInfo) -> list[Block]:
+    size = f"{result.bytes / 1_048_576:.1f} MiB"
+    return [
+        Grid("sco-graph cache", ["Folder", "Compiled stores", "Size"], [[result.folder, str(result.entries), size]])
+    ]
+
+
 LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
+    "CacheInfo": _cache_layout,
     "SparqlResult": _sparql_layout,
     "WhoMet": _who_met_layout,
     "Neighbours": _neighbours_layout,
@@ -434,6 +455,7 @@ def _stats_rows(result: Stats) -> Iterable[dict[str, str]]:
 
 
 CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
+    "CacheInfo": lambda result: [{"folder": result.folder, "entries": str(result.entries), "bytes": str(result.bytes)}],
     "SparqlResult": _sparql_rows,
     "WhoMet": _who_met_rows,
     "Neighbours": lambda result: _flatten(result.neighbours, result.subject.name, 1),

@@ -412,10 +412,12 @@ class Stats(NamedTuple):
     top: tuple[Ranked, ...]
     earliest: str | None
     latest: str | None
+    betweenness_sample: int | None = None  # None: exact; else the number of sampled sources
 
     def as_json(self) -> JSON:
         return {
             "query": "stats",
+            "betweenness_sample": self.betweenness_sample,
             "triples": self.triples,
             "entities": self.entities,
             "events": self.events,

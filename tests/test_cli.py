@@ -28,6 +28,7 @@ COMMANDS = [
     "validate",
     "export",
     "sparql",
+    "cache",
 ]
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -47,7 +48,7 @@ def test_every_command_is_registered() -> None:
 def test_every_command_has_help_with_an_example_and_a_readme_mention(cli: Invoke, command: str) -> None:
     result = cli(command, "--help")
     assert result.exit_code == 0
-    if command != "neighbors":
+    if command not in ("neighbors", "cache"):
         assert "Example: sco-graph" in result.stdout
     assert f"sco-graph {command}" in README.read_text(encoding="utf-8")
 
@@ -306,7 +307,18 @@ CONTRACTS = {
     },
     ("search", "Lebedev"): {"query", "text", "results"},
     ("members", "CIS"): {"query", "organisations", "as_of", "status", "members", "not_known_on_date"},
-    ("stats",): {"query", "triples", "entities", "events", "facts", "sources", "relations", "most_connected", "dates"},
+    ("stats",): {
+        "query",
+        "triples",
+        "entities",
+        "events",
+        "facts",
+        "sources",
+        "relations",
+        "most_connected",
+        "dates",
+        "betweenness_sample",
+    },
     ("validate",): {"query", "files", "triples", "syntax_only", "conforms", "problems"},
 }
 
