@@ -65,75 +65,102 @@ def day(rng: random.Random) -> tuple[str, str]:
     return f'"{year:04d}"^^xsd:gYear', f"{year:04d}"
 
 
-def generate(target: int, stream: object, seed: int = 7) -> list[str]:
-    rng = random.Random(seed)
-    out = Writer(stream)
-    out.stream.write(PREFIXES)  # type: ignore[attr-defined]
-    scale = max(1, target // 1000)
-    n_people, n_orgs, n_countries = 12 * scale + 10, scale + 4, min(200, 10 + scale // 4)
-    n_places, n_sources = 2 * scale + 5, max(5, scale)
-    for number in range(n_sources):
-        pairs = [("a", "sco:Article"), ("schema:headline", quote(f"Synthetic report {number}")),
-                 ("schema:publisher", quote("Synthetic Wire")), ("schema:datePublished", '"2024-01-01"^^xsd:date')]  # fmt: skip
-        out.stream.write(f"src:s{number} " + " ;\n    ".join(f"{p} {v}" for p, v in pairs) + " .\n")  # type: ignore[attr-defined]
-        out.triples += len(pairs)
+class World:
+    """The entities of a synthetic dataset and a seeded random source."""
 
-    def source() -> str:
-        return f"src:s{rng.randrange(n_sources)}"
+    def __init__(self, target: int, out: Writer, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.out = out
+        scale = max(1, target // 1000)
+        self.n_people, self.n_orgs = 12 * scale + 10, scale + 4
+        self.n_countries, self.n_places, self.n_sources = min(200, 10 + scale // 4), 2 * scale + 5, max(5, scale)
+        self.people = [f"{word(self.rng, 2)} {word(self.rng, 3)} {n}" for n in range(self.n_people)]
+        self.orgs = [f"{word(self.rng, 2)} Organisation {n}" for n in range(self.n_orgs)]
 
-    people = [f"{word(rng, 2)} {word(rng, 3)} {number}" for number in range(n_people)]
-    for number, name in enumerate(people):
-        out.node(f"e:p{number}", [("a", "sco:Person"), ("rdfs:label", quote(name))], source(), f"{name} said")
-    orgs = [f"{word(rng, 2)} Organisation {number}" for number in range(n_orgs)]
-    for number, name in enumerate(orgs):
-        out.node(f"e:o{number}", [("a", "sco:Organisation"), ("rdfs:label", quote(name))], source(), name)
-        out.node(f"e:o{number}-secretariat", [("a", "sco:Organ"), ("rdfs:label", quote(f"{name} Secretariat")),
-                 ("sco:partOf", f"e:o{number}")], source(), f"the {name} Secretariat")  # fmt: skip
-    for number in range(n_countries):
-        name = f"{word(rng, 3)}stan {number}"
-        out.node(f"e:c{number}", [("a", "sco:Country"), ("rdfs:label", quote(name))], source(), name)
-    for number in range(n_places):
-        name = f"{word(rng, 2)}grad {number}"
-        out.node(f"e:l{number}", [("a", "sco:Place"), ("rdfs:label", quote(name))], source(), f"in {name}")
+    def source(self) -> str:
+        return f"src:s{self.rng.randrange(self.n_sources)}"
 
-    def skewed(count: int) -> int:
+    def skewed(self, count: int) -> int:
         """A few hubs, a long tail: the chance of rank r falls like 1/r (log-uniform ranks)."""
-        return min(count - 1, int(count ** rng.random()) - 1)
+        return min(count - 1, int(count ** self.rng.random()) - 1)
 
-    for number in range(n_countries):
-        for org in rng.sample(range(n_orgs), k=min(n_orgs, 2)):
+
+def write_sources(world: World) -> None:
+    for number in range(world.n_sources):
+        pairs = [
+            ("a", "sco:Article"),
+            ("schema:headline", quote(f"Synthetic report {number}")),
+            ("schema:publisher", quote("Synthetic Wire")),
+            ("schema:datePublished", '"2024-01-01"^^xsd:date'),
+        ]
+        world.out.stream.write(f"src:s{number} " + " ;\n    ".join(f"{p} {v}" for p, v in pairs) + " .\n")  # type: ignore[attr-defined]
+        world.out.triples += len(pairs)
+
+
+def write_entities(world: World) -> None:
+    out, rng = world.out, world.rng
+    for number, name in enumerate(world.people):
+        out.node(f"e:p{number}", [("a", "sco:Person"), ("rdfs:label", quote(name))], world.source(), f"{name} said")
+    for number, name in enumerate(world.orgs):
+        out.node(f"e:o{number}", [("a", "sco:Organisation"), ("rdfs:label", quote(name))], world.source(), name)
+        organ = [("a", "sco:Organ"), ("rdfs:label", quote(f"{name} Secretariat")), ("sco:partOf", f"e:o{number}")]
+        out.node(f"e:o{number}-secretariat", organ, world.source(), f"the {name} Secretariat")
+    for number in range(world.n_countries):
+        name = f"{word(rng, 3)}stan {number}"
+        out.node(f"e:c{number}", [("a", "sco:Country"), ("rdfs:label", quote(name))], world.source(), name)
+    for number in range(world.n_places):
+        name = f"{word(rng, 2)}grad {number}"
+        out.node(f"e:l{number}", [("a", "sco:Place"), ("rdfs:label", quote(name))], world.source(), f"in {name}")
+
+
+def write_facts(world: World) -> None:
+    out, rng = world.out, world.rng
+    for number in range(world.n_countries):
+        for org in rng.sample(range(world.n_orgs), k=min(world.n_orgs, 2)):
             date, _ = day(rng)
-            out.node(f"f:m{number}-{org}", [("a", "sco:Membership"), ("sco:member", f"e:c{number}"),
-                     ("sco:organisation", f"e:o{org}"), ("sco:status", f"sco:{rng.choice(STATUSES)}"),
-                     ("sco:start", date)], source(), "joined the organisation")  # fmt: skip
-    for number in range(n_people):
-        date, _ = day(rng)
-        out.node(f"f:pos{number}", [("a", "sco:Position"), ("sco:holder", f"e:p{number}"),
-                 ("sco:organisation", f"e:o{skewed(n_orgs)}"), ("sco:role", quote(rng.choice(ROLES))),
-                 ("sco:attested", f'"{rng.randint(2001, 2024)}-06-01"^^xsd:date')],
-                 source(), "holds the post")  # fmt: skip
+            pairs = [("a", "sco:Membership"), ("sco:member", f"e:c{number}"), ("sco:organisation", f"e:o{org}"),
+                     ("sco:status", f"sco:{rng.choice(STATUSES)}"), ("sco:start", date)]  # fmt: skip
+            out.node(f"f:m{number}-{org}", pairs, world.source(), "joined the organisation")
+    for number in range(world.n_people):
+        pairs = [("a", "sco:Position"), ("sco:holder", f"e:p{number}"),
+                 ("sco:organisation", f"e:o{world.skewed(world.n_orgs)}"), ("sco:role", quote(rng.choice(ROLES))),
+                 ("sco:attested", f'"{rng.randint(2001, 2024)}-06-01"^^xsd:date')]  # fmt: skip
+        out.node(f"f:pos{number}", pairs, world.source(), "holds the post")
+
+
+def write_events(world: World, target: int) -> None:
+    out, rng, people = world.out, world.rng, world.people
     number = 0
     while out.triples < target:
-        kind = rng.random()
         date, _ = day(rng)
-        if kind < 0.8:
-            a, b = skewed(n_people), rng.randrange(n_people)
+        if rng.random() < 0.8:
+            a, b = world.skewed(world.n_people), rng.randrange(world.n_people)
             if a == b:
                 continue
             pairs = [("a", "sco:Meeting"), ("rdfs:label", quote(f"{people[a]} meets {people[b]}")), ("sco:date", date),
-                     ("sco:participant", f"e:p{a}, e:p{b}"), ("sco:place", f"e:l{rng.randrange(n_places)}"),
+                     ("sco:participant", f"e:p{a}, e:p{b}"), ("sco:place", f"e:l{rng.randrange(world.n_places)}"),
                      ("sco:cameo", '"040"')]  # fmt: skip
-            out.node(f"ev:x{number}", pairs, source(), f"{people[a]} met {people[b]}")
-            out.triples += 1  # the second participant
+            out.node(f"ev:x{number}", pairs, world.source(), f"{people[a]} met {people[b]}")
         else:
-            a, b = rng.sample(range(n_orgs), 2)
+            a, b = rng.sample(range(world.n_orgs), 2)
             pairs = [("a", "sco:Signing"), ("rdfs:label", quote(f"Agreement {number}")), ("sco:date", date),
                      ("sco:signatory", f"e:o{a}-secretariat, e:o{b}-secretariat"), ("sco:cameo", '"057"')]  # fmt: skip
-            out.node(f"ev:x{number}", pairs, source(), "signed an agreement")
-            out.triples += 1
+            out.node(f"ev:x{number}", pairs, world.source(), "signed an agreement")
+        out.triples += 1  # the second participant or signatory
         number += 1
-    # Samples: two people in the top 1% by connections (hubs answer with hundreds of rows), and an organisation.
-    return [people[100], people[101], orgs[1]]
+
+
+def generate(target: int, stream: object, seed: int = 7) -> list[str]:
+    """Write about ``target`` triples to ``stream``; return sample names linked by paths."""
+    out = Writer(stream)
+    out.stream.write(PREFIXES)  # type: ignore[attr-defined]
+    world = World(target, out, seed)
+    write_sources(world)
+    write_entities(world)
+    write_facts(world)
+    write_events(world, target)
+    # Two people in the top 1% by connections (hubs answer with hundreds of rows), and an organisation.
+    return [world.people[100], world.people[101], world.orgs[1]]
 
 
 def main() -> None:

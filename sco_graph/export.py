@@ -130,19 +130,33 @@ def rdf_bytes(graph: Graph, fmt: str) -> bytes:
     """The whole graph as Turtle, N-Triples or JSON-LD, with the project's prefixes."""
     import pyoxigraph as ox
 
-    triples = _triples(graph)
-    labels = _stable_blank_labels(triples)
-    converted = sorted(
-        (ox.Triple(_resource(s, labels), ox.NamedNode(p.value), _oxigraph_term(o, labels)) for s, p, o in triples),
-        key=lambda triple: (str(triple.subject), str(triple.predicate), str(triple.object)),
-    )
-    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}[
-        fmt
-    ]
+    from sco_graph.progress import task
+
+    with task("Reading the graph"):
+        triples = _triples(graph)
+    with task("Ordering triples", total=len(triples)) as advance:
+        labels = _stable_blank_labels(triples)
+        keyed = []
+        for s, p, o in triples:
+            keyed.append(
+                (s.n3() if isinstance(s, IRI) else f"_:{labels[s.value]}", p.value, _sort_text(o, labels), s, p, o)
+            )
+            if len(keyed) % 10_000 == 0:
+                advance(10_000)
+        keyed.sort(key=lambda item: item[:3])
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
     prefixes = PREFIXES if fmt != "ntriples" else None
-    data = ox.serialize(converted, format=rdf_format, prefixes=prefixes)
+    with task(f"Writing {fmt}"):
+        converted = [
+            ox.Triple(_resource(s, labels), ox.NamedNode(p.value), _oxigraph_term(o, labels)) for *_, s, p, o in keyed
+        ]
+        data = ox.serialize(converted, format=rdf_format[fmt], prefixes=prefixes)
     assert data is not None
     return data
+
+
+def _sort_text(term: Term, labels: dict[str, str]) -> str:
+    return f"_:{labels[term.value]}" if isinstance(term, BlankNode) else term.n3()
 
 
 # ------------------------------------------------------------------ entity graph
