@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run test lint fmt typecheck pytest bench clean bytecode
+.PHONY: help run test lint fmt typecheck pytest bench clean bytecode browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,13 @@ typecheck: $(STAMP) ## mypy --strict over the whole package
 pytest: $(STAMP) ## The test suite
 	$(BIN)/pytest
 
-test: lint typecheck pytest bytecode ## Everything CI checks: lint, types, tests
+# The drawing tests open pages in headless Chromium (Debian's package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ echo "installing Debian's chromium for the drawing tests"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: lint typecheck browser pytest bytecode ## Everything CI checks: lint, types, tests
 
 bench: bytecode ## Time whole CLI processes against the import floor
 	$(BIN)/python benchmarks/run.py

@@ -163,6 +163,10 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="Only what was true (or had happened) by this date: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Draw a picture to this file (.svg, .png, or .html where offered)."),
+]
 NameArgument = Annotated[list[str], typer.Argument(help="A name, alias, acronym or surname; quotes are optional.")]
 
 
@@ -230,16 +234,27 @@ def path(
     ] = False,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
+    output: OutputOption = None,
 ) -> None:
     """How two entities are connected, hop by hop, each hop dated and sourced.
 
+    With --output FILE.svg|png|html it draws the paths found.
     Example: sco-graph path "Terhi Hakala" "Sadyr Japarov"
     """
     from sco_graph import queries
 
-    _show(
-        queries.path(_graph(), start, end, max_hops=max_hops, every=every, as_of=_date(as_of, "--as-of")), _format(fmt)
-    )
+    if output is not None:
+        from sco_graph.draw import check_output
+
+        check_output(output)
+    result = queries.path(_graph(), start, end, max_hops=max_hops, every=every, as_of=_date(as_of, "--as-of"))
+    if output is None:
+        _show(result, _format(fmt))
+        return
+    from sco_graph import draw
+
+    network, order = draw.path_network(result)
+    _wrote(draw.draw_network(network, output, f"{result.start.name} to {result.end.name}", order))
 
 
 @app.command("timeline")
@@ -255,9 +270,11 @@ def timeline(
     ] = None,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Events in date order, each at its own precision; an organisation's include its organs'.
 
+    With --output FILE.svg|png it draws a chart with a lane for each event type.
     Example: sco-graph timeline CSTO --from 2018
     """
     from sco_graph import queries
@@ -272,8 +289,12 @@ def timeline(
         types=types or [],
         as_of=_date(as_of, "--as-of"),
     )
+    if output is None:
+        _show(result, _format(fmt))
+        return
+    from sco_graph import draw
 
-    _show(result, _format(fmt))
+    _wrote(draw.draw_timeline(result, output))
 
 
 @app.command("show")
@@ -357,6 +378,42 @@ def validate(
     _show(report, _format(fmt))
     if not report.conforms:
         raise typer.Exit(ExitCode.INVALID_DATA)
+
+
+@app.command("draw")
+def draw_command(
+    name: Annotated[
+        list[str] | None, typer.Argument(help="Entities to draw around (the whole graph when omitted).")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The picture: FILE.svg, FILE.png or FILE.html.")
+    ] = Path(),
+    depth: Annotated[int, typer.Option("--depth", "-d", help="How many hops around the entities (1 to 4).")] = 1,
+    as_of: AsOfOption = None,
+) -> None:
+    """Draw the network around entities: nodes coloured by type, edges labelled with relation and date.
+
+    HTML is one self-contained interactive page (pan, zoom, hover for sources) that works offline.
+    Example: sco-graph draw CSTO --depth 2 --output csto.html
+    """
+    from sco_graph import draw, queries
+
+    if output == Path():
+        raise typer.BadParameter("--output FILE.svg|png|html is required")
+    draw.check_output(output)
+    graph = _graph()
+    subjects, edges = queries.network_edges(
+        graph, queries.names_from_words(graph, name or []), depth, _date(as_of, "--as-of")
+    )
+    title = ", ".join(subject.name for subject in subjects) or "sco-graph"
+    _wrote(draw.draw_network(draw.network_of(edges), output, title + (f" as of {as_of}" if as_of else "")))
+
+
+def _wrote(picture: object) -> None:
+    from sco_graph.draw import Picture
+
+    assert isinstance(picture, Picture)
+    sys.stderr.write(f"{PROG}: wrote {picture.path} ({picture.nodes} nodes, {picture.edges} edges)\n")
 
 
 @app.command("sparql")

@@ -87,6 +87,11 @@ class DataError(ScoGraphError):
 
     code = ExitCode.INVALID_DATA
 
+    def __init__(self, message: str, location: str | None = None, detail: str | None = None) -> None:
+        super().__init__(f"{location}: {detail}" if location and detail else message)
+        self.location = location
+        self.detail = detail or message
+
 
 class StorageError(ScoGraphError):
     """A file or folder cannot be read or written (missing, unreadable, disk full)."""

@@ -8,7 +8,7 @@ used, so a bad file never leaves a half-loaded graph behind.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from sco_graph.dates import DATATYPE_PRECISION, PartialDate
 from sco_graph.errors import DataError, StorageError
@@ -65,18 +65,6 @@ def collect(paths: list[Path]) -> list[Path]:
     return [file.resolve() for file in files]
 
 
-class SyntaxProblem(NamedTuple):
-    """A parse error located at file:line:column."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
-
-
 def read_text(path: Path) -> str:
     """Read a data file as UTF-8 (a byte-order mark is allowed)."""
     try:
@@ -90,7 +78,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise DataError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{raw[error.start]:02x})") from None
+        raise DataError("", f"{path}:{line}:{column}", f"not UTF-8 text (byte 0x{raw[error.start]:02x})") from None
 
 
 def _format(path: Path) -> pyoxigraph.RdfFormat:
@@ -112,9 +100,9 @@ def parse_file(path: Path) -> list[pyoxigraph.Quad]:
         quads = list(ox.parse(text, format=_format(path), base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
         message = _clean_message(error.msg or str(error))
-        raise DataError(str(SyntaxProblem(str(path), error.lineno or 0, error.offset or 0, message))) from None
+        raise DataError("", f"{path}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
     except ValueError as error:  # JSON-LD errors carry no position
-        raise DataError(f"{path}:1:1: {_clean_message(str(error))}") from None
+        raise DataError("", f"{path}:1:1", _clean_message(str(error))) from None
     _check_dates(path, quads)
     return quads
 
@@ -137,7 +125,7 @@ def _check_dates(path: Path, quads: list[pyoxigraph.Quad]) -> None:
             try:
                 PartialDate.from_literal(term.value, term.datatype.value)
             except ValueError as error:
-                raise DataError(f"{path}: ill-typed literal in a triple about <{quad.subject}>: {error}") from None
+                raise DataError("", str(path), f"ill-typed literal in a triple about {quad.subject}: {error}") from None
 
 
 _DATE_PROPERTIES = " ".join(
@@ -181,9 +169,9 @@ def load_into(store: pyoxigraph.Store, files: list[Path]) -> None:
                 )
         except SyntaxError as error:
             message = _clean_message(error.msg or str(error))
-            raise DataError(str(SyntaxProblem(str(file), error.lineno or 0, error.offset or 0, message))) from None
+            raise DataError("", f"{file}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
         except (ValueError, OSError) as error:
-            raise DataError(f"{file}:1:1: {_clean_message(str(error))}") from None
+            raise DataError("", f"{file}:1:1", _clean_message(str(error))) from None
     answer = store.query("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + _BAD_DATES)
     assert isinstance(answer, ox.QuerySolutions)
     bad = list(answer)

@@ -513,3 +513,33 @@ def stats(graph: Graph, top: int = 10) -> Stats:
         earliest=str(parsed[0]) if parsed else None,
         latest=str(parsed[-1]) if parsed else None,
     )
+
+
+# ------------------------------------------------------------------ pictures
+def network_edges(
+    graph: Graph, names: Iterable[str] = (), depth: int = 1, as_of: PartialDate | None = None
+) -> tuple[tuple[EntityRef, ...], list[Edge]]:
+    """The relations around the named entities up to ``depth`` hops (every relation with no names)."""
+    if not 1 <= depth <= 4:
+        raise UsageError(f"--depth must be between 1 and 4 ({depth} given)")
+    day = _day(as_of)
+    subjects = tuple(graph.resolve(name) for name in names)
+    if not subjects:
+        from sco_graph.relations import all_edges
+
+        return (), [edge for edge in all_edges(graph) if day is None or edge_holds_on(edge, day)]
+    seen = {subject.iri for subject in subjects}
+    frontier = sorted(seen)
+    found: dict[tuple[str, str, str, str], Edge] = {}
+    for _ in range(depth):
+        following: set[str] = set()
+        for edge in _edges_touching(graph, frontier):
+            if day is not None and not edge_holds_on(edge, day):
+                continue
+            found[(edge.source.iri, edge.target.iri, edge.relation, edge.node or "")] = edge
+            following.update(iri for iri in (edge.source.iri, edge.target.iri) if iri not in seen)
+        seen |= following
+        frontier = sorted(following)
+        if not frontier:
+            break
+    return subjects, list(found.values())

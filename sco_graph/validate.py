@@ -72,8 +72,7 @@ def validate(paths: list[Path] | None = None, syntax_only: bool = False) -> Repo
         try:
             quads.extend(parse_files([file]))
         except DataError as error:
-            location, _, message = error.message.rpartition(": ")
-            problems.append(Problem(location or str(file), message))
+            problems.append(Problem(error.location or str(file), error.detail))
     names = tuple(str(file) for file in files)
     if problems or syntax_only:
         return Report(names, len(quads), tuple(sorted(problems)), syntax_only)

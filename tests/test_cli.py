@@ -29,6 +29,7 @@ COMMANDS = [
     "export",
     "sparql",
     "cache",
+    "draw",
 ]
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -111,18 +111,20 @@ def test_an_existing_file_is_kept_without_force(cli: Invoke, tmp_path: Path) -> 
     assert path.read_text(encoding="utf-8").startswith("@prefix")
 
 
-def test_a_failed_write_leaves_nothing_behind(cli: Invoke, tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores folder permissions")
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        result = cli("export", "--output", str(folder / "out.ttl"))
-        assert result.exit_code == ExitCode.IO_ERROR
-        assert list(folder.iterdir()) == []
-    finally:
-        folder.chmod(0o700)
+def test_an_export_interrupted_before_the_rename_keeps_the_old_file(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "out.ttl"
+    path.write_text("the previous export", encoding="utf-8")
+
+    def interrupted(self: Path, target: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "replace", interrupted)
+    result = cli("export", "--output", str(path), "--force")
+    assert result.exit_code == ExitCode.INTERRUPTED
+    assert path.read_text(encoding="utf-8") == "the previous export"
+    assert [child.name for child in tmp_path.iterdir()] == ["out.ttl"]
 
 
 def test_a_full_disk_leaves_no_partial_file(cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -101,11 +101,17 @@ def test_encodings_empty_files_and_ill_typed_dates(
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("missing.ttl", ExitCode.IO_ERROR), ("notes.txt", ExitCode.INVALID_DATA), ("empty-folder", ExitCode.INVALID_DATA)],
+    [
+        ("missing.ttl", ExitCode.IO_ERROR),
+        ("notes.txt", ExitCode.INVALID_DATA),
+        ("empty-folder", ExitCode.INVALID_DATA),
+        ("unreadable.ttl", ExitCode.IO_ERROR),
+    ],
 )
-def test_missing_files_wrong_types_and_empty_folders(cli: Invoke, tmp_path: Path, name: str, code: int) -> None:
+def test_missing_unreadable_wrong_types_and_empty_folders(cli: Invoke, tmp_path: Path, name: str, code: int) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     (tmp_path / "empty-folder").mkdir()
+    (tmp_path / "unreadable.ttl").symlink_to("/proc/self/mem")  # reading it fails with an I/O error, even for root
     result = cli("--data", str(tmp_path / name), "stats")
     assert result.exit_code == code
     assert result.stderr.startswith("sco-graph: error: ")

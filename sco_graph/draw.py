@@ -1,0 +1,308 @@
+"""Pictures: the network around entities, a timeline chart, a path.
+
+SVG and PNG are drawn with matplotlib (its Agg backend: no screen needed). HTML
+is one self-contained page: the layout is computed here, and a few lines of
+inline JavaScript draw it as SVG with pan, zoom and hover-for-sources. The page
+loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sco_graph.errors import UsageError
+from sco_graph.results import Edge, EntityRef, Paths, Timeline, cite
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+COLOURS = {
+    "person": "#1f77b4",
+    "unnamed office holder": "#9ecae1",
+    "organisation": "#d62728",
+    "organ": "#ff9896",
+    "country": "#2ca02c",
+    "place": "#8c564b",
+    "memorandum": "#9467bd",
+    "strategy": "#9467bd",
+    "appeal": "#9467bd",
+    "programme": "#9467bd",
+    "document": "#9467bd",
+    "initiative": "#e377c2",
+    "entity": "#7f7f7f",
+}
+PICTURE_SUFFIXES = (".svg", ".png", ".html")
+MAX_NODES = 400
+
+
+class Picture(NamedTuple):
+    """A drawn file: where it went, and what it shows."""
+
+    path: str
+    nodes: int
+    edges: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"query": "draw", "output": self.path, "nodes": self.nodes, "edges": self.edges}
+
+
+def check_output(output: Path, allowed: tuple[str, ...] = PICTURE_SUFFIXES) -> str:
+    suffix = output.suffix.lower()
+    if suffix not in allowed:
+        raise UsageError(f"--output must end in {', '.join(allowed)} ({output.name!r} given)")
+    return suffix
+
+
+def network_of(edges: list[Edge]) -> nx.MultiDiGraph[str]:
+    """The drawable graph of some relations: nodes with name and type, edges with relation, date, sources."""
+    import networkx as nx
+
+    network: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for number, edge in enumerate(sorted(edges, key=lambda e: (e.source.iri, e.target.iri, e.relation, e.date_text()))):
+        for end in (edge.source, edge.target):
+            network.add_node(end.iri, label=end.name, type=end.type)
+        label = f"{edge.relation} {edge.date_text()}".strip()
+        network.add_edge(edge.source.iri, edge.target.iri, key=number, label=label, sources=cite(edge.citations))
+    if network.number_of_nodes() > MAX_NODES:
+        raise UsageError(
+            f"the picture would have {network.number_of_nodes()} entities (at most {MAX_NODES}); "
+            "name an entity or lower --depth"
+        )
+    return network
+
+
+def _layout(network: nx.MultiDiGraph[str], straight: list[str] | None = None) -> dict[str, tuple[float, float]]:
+    import networkx as nx
+
+    if straight:  # a path reads left to right
+        return {node: (float(index), 0.0) for index, node in enumerate(straight)}
+    if network.number_of_nodes() == 0:
+        return {}
+    simple = nx.Graph(network)
+    spacing = 1.6 / max(1.0, simple.number_of_nodes() ** 0.5)
+    positions = nx.spring_layout(simple, seed=7, k=spacing, iterations=200)
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+
+
+def draw_network(network: nx.MultiDiGraph[str], output: Path, title: str, straight: list[str] | None = None) -> Picture:
+    """Write the network as SVG, PNG or a self-contained HTML page."""
+    suffix = check_output(output)
+    positions = _layout(network, straight)
+    if suffix == ".html":
+        data = _page(network, positions, title)
+    else:
+        data = _matplotlib_network(network, positions, title, suffix)
+    from sco_graph.export import write_atomic
+
+    write_atomic({output: data}, force=True)
+    return Picture(str(output), network.number_of_nodes(), network.number_of_edges())
+
+
+def _short(text: str, width: int = 42) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _figure(width: float, height: float) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "sco-graph"  # stable ids in SVG output
+    plt.rcParams["svg.fonttype"] = "none"
+    return plt.figure(figsize=(width, height), dpi=120)
+
+
+def _save(figure: Any, suffix: str) -> bytes:
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if suffix == ".svg" else {"Software": None}
+    figure.savefig(buffer, format=suffix.lstrip("."), bbox_inches="tight", metadata=metadata)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _matplotlib_network(
+    network: nx.MultiDiGraph[str], positions: dict[str, tuple[float, float]], title: str, suffix: str
+) -> bytes:
+    import networkx as nx
+
+    size = max(6.0, min(24.0, 2.0 + network.number_of_nodes() ** 0.5 * 1.6))
+    figure = _figure(size, size * 0.75)
+    axes = figure.add_subplot()
+    axes.set_title(title)
+    axes.axis("off")
+    kinds = sorted({str(data["type"]) for _, data in network.nodes(data=True)})
+    for kind in kinds:
+        nodes = [node for node, data in network.nodes(data=True) if data["type"] == kind]
+        nx.draw_networkx_nodes(network, positions, nodelist=nodes, node_color=COLOURS.get(kind, "#7f7f7f"),
+                               node_size=260, ax=axes, label=kind)  # fmt: skip
+    nx.draw_networkx_edges(nx.Graph(network), positions, ax=axes, edge_color="#999999", width=0.8)
+    labels = {node: _short(str(data["label"])) for node, data in network.nodes(data=True)}
+    nx.draw_networkx_labels(network, positions, labels, font_size=7, ax=axes)
+    between: dict[tuple[str, str], list[str]] = {}
+    for source, target, data in network.edges(data=True):
+        key = (source, target) if (target, source) not in between else (target, source)
+        between.setdefault(key, []).append(str(data["label"]))
+    # One label a pair: its first relation, and how many more link the two (the HTML page lists them all).
+    edge_labels = {
+        key: labels[0] + (f" (+{len(labels) - 1})" if len(labels) > 1 else "") for key, labels in between.items()
+    }
+    nx.draw_networkx_edge_labels(network, positions, edge_labels, font_size=5, ax=axes, rotate=False)
+    axes.legend(loc="lower left", fontsize=7, frameon=False)
+    return _save(figure, suffix)
+
+
+# ------------------------------------------------------------------ interactive page
+_SCRIPT = """
+const data = JSON.parse(document.getElementById('graph-data').textContent);
+const svg = document.getElementById('graph');
+const tip = document.getElementById('tip');
+const NS = 'http://www.w3.org/2000/svg';
+const xs = data.nodes.map(n => n.x), ys = data.nodes.map(n => n.y);
+const pad = 80;
+let view = {x: Math.min(...xs) - pad, y: Math.min(...ys) - pad,
+            w: Math.max(...xs) - Math.min(...xs) + 2 * pad || 400,
+            h: Math.max(...ys) - Math.min(...ys) + 2 * pad || 300};
+const setView = () => svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
+const byId = Object.fromEntries(data.nodes.map(n => [n.id, n]));
+const show = (event, text) => { tip.textContent = text; tip.style.display = 'block';
+  tip.style.left = (event.clientX + 12) + 'px'; tip.style.top = (event.clientY + 12) + 'px'; };
+const hide = () => { tip.style.display = 'none'; };
+for (const e of data.edges) {
+  const a = byId[e.source], b = byId[e.target];
+  const line = document.createElementNS(NS, 'line');
+  Object.entries({x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: 'edge'}).forEach(([k, v]) => line.setAttribute(k, v));
+  line.addEventListener('mousemove', ev => show(ev, `${a.label} ${e.label} ${b.label}\\n${e.sources}`));
+  line.addEventListener('mouseleave', hide);
+  svg.appendChild(line);
+  const text = document.createElementNS(NS, 'text');
+  text.setAttribute('x', (a.x + b.x) / 2); text.setAttribute('y', (a.y + b.y) / 2);
+  text.setAttribute('class', 'edge-label'); text.textContent = e.label;
+  svg.appendChild(text);
+}
+for (const n of data.nodes) {
+  const circle = document.createElementNS(NS, 'circle');
+  Object.entries({cx: n.x, cy: n.y, r: 9, fill: n.colour, class: 'node'})
+    .forEach(([k, v]) => circle.setAttribute(k, v));
+  circle.dataset.iri = n.id;
+  circle.addEventListener('mousemove', ev => show(ev, `${n.label} (${n.type})\\n${n.id}`));
+  circle.addEventListener('mouseleave', hide);
+  svg.appendChild(circle);
+  const text = document.createElementNS(NS, 'text');
+  text.setAttribute('x', n.x + 12); text.setAttribute('y', n.y + 4); text.setAttribute('class', 'node-label');
+  text.textContent = n.label;
+  svg.appendChild(text);
+}
+setView();
+svg.addEventListener('wheel', ev => { ev.preventDefault();
+  const k = ev.deltaY > 0 ? 1.15 : 1 / 1.15, r = svg.getBoundingClientRect();
+  const mx = view.x + (ev.clientX - r.left) / r.width * view.w, my = view.y + (ev.clientY - r.top) / r.height * view.h;
+  view = {x: mx - (mx - view.x) * k, y: my - (my - view.y) * k, w: view.w * k, h: view.h * k}; setView(); });
+let drag = null;
+svg.addEventListener('mousedown', ev => { drag = {x: ev.clientX, y: ev.clientY, view: {...view}}; });
+window.addEventListener('mouseup', () => { drag = null; });
+window.addEventListener('mousemove', ev => { if (!drag) return; const r = svg.getBoundingClientRect();
+  view.x = drag.view.x - (ev.clientX - drag.x) / r.width * view.w;
+  view.y = drag.view.y - (ev.clientY - drag.y) / r.height * view.h; setView(); });
+document.body.dataset.drawn = String(data.nodes.length);
+"""
+
+_STYLE = """
+body { margin: 0; font-family: sans-serif; }
+h1 { font-size: 16px; margin: 8px 12px; }
+#graph { width: 100vw; height: calc(100vh - 40px); cursor: grab; }
+.edge { stroke: #999; stroke-width: 1.5; }
+.edge-label { font-size: 9px; fill: #555; }
+.node { stroke: #fff; stroke-width: 1.5; }
+.node-label { font-size: 11px; }
+#tip { position: fixed; display: none; white-space: pre-wrap; max-width: 420px; background: #fffbe6;
+       border: 1px solid #ccc; padding: 6px; font-size: 12px; pointer-events: none; }
+"""
+
+
+def _page(network: nx.MultiDiGraph[str], positions: dict[str, tuple[float, float]], title: str) -> bytes:
+    scale = 140.0 * max(1.0, network.number_of_nodes() ** 0.5)
+    nodes = [
+        {"id": node, "label": str(data["label"]), "type": str(data["type"]),
+         "colour": COLOURS.get(str(data["type"]), "#7f7f7f"),
+         "x": round(positions[node][0] * scale, 2), "y": round(-positions[node][1] * scale, 2)}
+        for node, data in sorted(network.nodes(data=True))
+    ]  # fmt: skip
+    edges = [
+        {"source": source, "target": target, "label": str(data["label"]), "sources": str(data["sources"])}
+        for source, target, data in network.edges(data=True)
+    ]
+    payload = json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False).replace("</", "<\\/")
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{html.escape(title)}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<svg id="graph" xmlns="http://www.w3.org/2000/svg"></svg>
+<div id="tip"></div>
+<script type="application/json" id="graph-data">{payload}</script>
+<script>{_SCRIPT}</script>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+# ------------------------------------------------------------------ timeline chart
+LANES = ("meeting", "summit", "signing", "interview", "statement", "proposal", "founding", "admission",
+         "application", "exercise", "event")  # fmt: skip
+
+
+def draw_timeline(timeline: Timeline, output: Path) -> Picture:
+    """A chart of events in lanes by type; a day is a dot, a month or year a bar over its span,
+    and an event known only as "by D" an open-ended marker at D."""
+    suffix = check_output(output, (".svg", ".png"))
+    if not timeline.events:
+        raise UsageError("no events to draw for that selection")
+    import matplotlib.dates as mdates
+
+    lanes = [lane for lane in LANES if any(event.type == lane for event in timeline.events)]
+    figure = _figure(12.0, 1.2 + 0.55 * len(lanes))
+    axes = figure.add_subplot()
+    for event in timeline.events:
+        y = lanes.index(event.type)
+        when = event.when
+        if when.date is not None:
+            first, last = when.date.earliest(), (when.end or when.date).latest()
+            if first == last:
+                axes.plot([first], [y], "o", color="#1f77b4", markersize=5)
+            else:
+                axes.plot([first, last + dt.timedelta(days=1)], [y, y], "-", color="#1f77b4", linewidth=5, alpha=0.6)
+        elif when.not_after is not None:
+            axes.plot([when.not_after.latest()], [y], "<", color="#ff7f0e", markersize=6)
+    axes.set_yticks(range(len(lanes)), lanes)
+    axes.set_ylim(-0.8, len(lanes) - 0.2)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+    subject = ", ".join(entity.name for entity in timeline.subjects) or "all entities"
+    axes.set_title(f"Timeline of {subject} (dot: a day; bar: a month, a year or several days; ◀: no later than)")
+    axes.grid(axis="x", alpha=0.3)
+    figure.autofmt_xdate()
+    data = _save(figure, suffix)
+    from sco_graph.export import write_atomic
+
+    write_atomic({output: data}, force=True)
+    return Picture(str(output), len(timeline.events), 0)
+
+
+def path_network(paths: Paths) -> tuple[nx.MultiDiGraph[str], list[str]]:
+    """The edges of the paths found, and the first path's entities in order (for a left-to-right layout)."""
+    edges = [hop.edge for path in paths.paths for hop in path]
+    first: list[EntityRef] = [paths.paths[0][0].start, *(hop.end for hop in paths.paths[0])]
+    return network_of(edges), [entity.iri for entity in first] if len(paths.paths) == 1 else []
