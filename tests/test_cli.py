@@ -268,6 +268,15 @@ BAD_INPUT = [
     (["validate", "/no/such/file.ttl"], ExitCode.IO_ERROR),
     (["--data", "/no/such/file.ttl", "stats"], ExitCode.IO_ERROR),
     (["no-such-command"], ExitCode.USAGE),
+    # injection attempts through the other arguments
+    (["who-met", "Zhang", "--as-of", "2020-01-01' } ; DROP ALL ; #"], ExitCode.USAGE),
+    (["timeline", "--type", "meeting } UNION { ?s ?p ?o"], ExitCode.USAGE),
+    (["members", "SCO", "--status", 'member" } DROP ALL'], ExitCode.USAGE),
+    (["neighbours", "SCO", "--type", "person> } ;"], ExitCode.USAGE),
+    (["path", "<http://evil/>", "Zhang"], ExitCode.UNKNOWN_NAME),
+    (["--data", "mine.ttl; rm -rf /", "stats"], ExitCode.IO_ERROR),
+    (["--endpoint", "javascript:alert(1)", "stats"], ExitCode.USAGE),
+    (["export", "--format", "turtle; cat /etc/passwd"], ExitCode.USAGE),
 ]
 
 
@@ -281,6 +290,11 @@ def test_bad_input_gets_one_line_on_stderr_and_a_documented_exit_code(cli: Invok
     assert len(lines) == 1
     assert lines[0].startswith("sco-graph: error: ")
     assert "\x1b" not in result.stderr
+
+
+def test_look_alike_letters_and_invisible_controls_resolve_to_the_real_name(cli: Invoke) -> None:
+    data = cli.json("who-met", "Zhаng Mіng\u202e")  # Cyrillic а and і, and a right-to-left override
+    assert data["subject"]["name"] == "Zhang Ming"
 
 
 def test_version(cli: Invoke) -> None:
