@@ -18,15 +18,8 @@ import random
 import sys
 from pathlib import Path
 
-PREFIXES = """@prefix sco: <https://w3id.org/sco-graph/def#> .
-@prefix e: <https://w3id.org/sco-graph/id/> .
-@prefix ev: <https://w3id.org/sco-graph/event/> .
-@prefix f: <https://w3id.org/sco-graph/fact/> .
-@prefix src: <https://w3id.org/sco-graph/source/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix schema: <https://schema.org/> .
-"""
+from sco_graph.model import TURTLE_PREFIXES as PREFIXES
+
 SYLLABLES = ["ka", "ra", "mi", "to", "se", "lu", "na", "vo", "de", "ri", "sha", "zu", "bek", "lan", "dor", "vin", "tal"]
 STATUSES = ["member", "observer", "partner"]
 ROLES = ["Secretary-General", "Director", "Chairman", "Deputy Chairman", "Special Representative", "Minister"]
@@ -160,7 +153,8 @@ def generate(target: int, stream: object, seed: int = 7) -> list[str]:
     write_facts(world)
     write_events(world, target)
     # Two people in the top 1% by connections (hubs answer with hundreds of rows), and an organisation.
-    return [world.people[100], world.people[101], world.orgs[1]]
+    rank = min(100, len(world.people) // 3)
+    return [world.people[rank], world.people[rank + 1], world.orgs[1]]
 
 
 def main() -> None:

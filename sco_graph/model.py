@@ -40,6 +40,7 @@ PREFIXES: dict[str, str] = {
 }
 
 SPARQL_PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+TURTLE_PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
 
 # Entity classes, most specific first, with the type name users see and type.
 ENTITY_TYPES: dict[str, str] = {

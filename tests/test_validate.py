@@ -6,18 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from sco_graph.model import TURTLE_PREFIXES
 from sco_graph.validate import validate
 
-PREFIXES = """@prefix sco: <https://w3id.org/sco-graph/def#> .
-@prefix e: <https://w3id.org/sco-graph/id/> .
-@prefix ev: <https://w3id.org/sco-graph/event/> .
-@prefix f: <https://w3id.org/sco-graph/fact/> .
-@prefix src: <https://w3id.org/sco-graph/source/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix schema: <https://schema.org/> .
-src:a a sco:Article ; schema:headline "A headline" .
-"""
+PREFIXES = TURTLE_PREFIXES + 'src:a a sco:Article ; schema:headline "A headline" .\n'
 EVIDENCE = 'sco:evidence [ sco:source src:a ; sco:quote "a quote" ]'
 
 
