@@ -15,14 +15,20 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sco_graph.errors import warn
 from sco_graph.load import content_hash, fingerprint, load_into
 from sco_graph.store import LocalStore
 
+if TYPE_CHECKING:
+    import pyoxigraph
+
 # Bump when the layout of a compiled store changes; older entries are rebuilt quietly.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
+# Up to this many triples a store is kept as an N-Quads snapshot and loaded into memory, which
+# takes a few milliseconds, less than opening a RocksDB database; larger ones stay in RocksDB.
+SNAPSHOT_LIMIT = 5000
 MARKER = "sco-graph-store"
 
 
@@ -85,6 +91,8 @@ def _build(files: list[Path], target: Path) -> None:
         store.flush()
         store.optimize()
         write_index(read_entries(LocalStore(store, "compiling")), building / "names.sqlite")
+        if len(store) <= SNAPSHOT_LIMIT:
+            store.dump(str(building / "snapshot.nq"), format=ox.RdfFormat.N_QUADS)
         del store
         (building / "marker").write_text(f"{MARKER} {FORMAT_VERSION}\n", encoding="utf-8")
         try:
@@ -127,7 +135,6 @@ def _usable_entry(entry: Path) -> bool:
 
 def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path | None]:
     """Open the compiled store for ``files`` (compiling it first when needed) and its cache entry."""
-    import pyoxigraph as ox
 
     root = cache_root()
     if not _writable(root):
@@ -140,21 +147,33 @@ def open_compiled(files: list[Path], description: str) -> tuple[LocalStore, Path
     try:
         if not _usable_entry(entry):
             _build(files, entry)
-        store = ox.Store.read_only(str(entry / "store"))
-    except (OSError, RuntimeError) as error:  # pyoxigraph reports a damaged database as RuntimeError
+        store, location = _open_entry(entry)
+    except (OSError, RuntimeError, SyntaxError) as error:  # pyoxigraph reports a damaged database as RuntimeError
         warn(f"cache entry {entry} cannot be used ({' '.join(str(error).split())}); rebuilding it")
         _remove(entry)
         try:
             _build(files, entry)
-            store = ox.Store.read_only(str(entry / "store"))
-        except (OSError, RuntimeError) as second:
+            store, location = _open_entry(entry)
+        except (OSError, RuntimeError, SyntaxError) as second:
             warn(f"cannot write the cache ({second}); working in memory")
             return _in_memory(files, description)
     if index.get(quick) != key:
         index[quick] = key
         with contextlib.suppress(OSError):  # the index only saves time; the store itself is in place
             _write_index(root, index)
-    return LocalStore(store, description, str(entry / "store")), entry
+    return LocalStore(store, description, location), entry
+
+
+def _open_entry(entry: Path) -> tuple[pyoxigraph.Store, str | None]:
+    """The entry's store: a small snapshot loaded into memory, or the RocksDB database opened read-only."""
+    import pyoxigraph as ox
+
+    snapshot = entry / "snapshot.nq"
+    if snapshot.exists():
+        store = ox.Store()
+        store.load(input=snapshot.read_bytes(), format=ox.RdfFormat.N_QUADS)
+        return store, None
+    return ox.Store.read_only(str(entry / "store")), str(entry / "store")
 
 
 class CacheInfo(NamedTuple):

@@ -52,15 +52,28 @@ def test_a_corrupt_entry_is_rebuilt_with_a_warning(cli: Invoke, cache: Path) -> 
     assert "Sadyr Japarov" in result.stdout
 
 
-def test_a_damaged_database_is_rebuilt(cli: Invoke, cache: Path) -> None:
+def test_a_damaged_snapshot_is_rebuilt(cli: Invoke, cache: Path) -> None:
     cli("who-met", "Zhang")
     [entry] = entries(cache)
+    (entry / "snapshot.nq").write_bytes(b"\x00not n-quads\x00")  # the bundled data is small: a snapshot
+    result = cli("who-met", "Zhang", "Ming", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "cannot be used" in result.stderr
+    assert "Sadyr Japarov" in result.stdout
+
+
+def test_a_damaged_database_is_rebuilt(cli: Invoke, cache: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.nt"
+    big.write_text("".join(f"<urn:s{n}> <urn:p> <urn:o{n}> .\n" for n in range(6000)), encoding="utf-8")
+    assert cli("--data", str(big), "stats", "--top", "0").exit_code == 0
+    [entry] = [entry for entry in entries(cache) if (entry / "store").is_dir()]
     for file in (entry / "store").iterdir():
         if file.name.startswith(("CURRENT", "MANIFEST")):
             file.write_bytes(b"\x00not a database\x00")
-    result = cli("who-met", "Zhang", "Ming", "--format", "json")
+    result = cli("--data", str(big), "stats", "--top", "0", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert "Sadyr Japarov" in result.stdout
+    assert "cannot be used" in result.stderr
+    assert '"triples": ' in result.stdout
 
 
 def test_an_unwritable_cache_location_falls_back_to_memory(cli: Invoke, tmp_path: Path) -> None:
