@@ -114,7 +114,7 @@ def dataset(size: str, folder: Path) -> tuple[list[str], list[Path], list[str], 
     return ["--no-bundled", "--data", str(path)], [path], samples, count
 
 
-def bench(size: str, runs: int, folder: Path, naive_runs: int) -> list[dict[str, object]]:
+def bench(size: str, runs: int, folder: Path, naive_runs: int, only: list[str]) -> list[dict[str, object]]:
     data, files, samples, triples = dataset(size, folder)
     env = {**os.environ, "SCO_GRAPH_CACHE": str(folder / f"cache-{size}")}
     first, peak = run([SCO, *data, "who-met", samples[0]], env)
@@ -139,14 +139,14 @@ def bench(size: str, runs: int, folder: Path, naive_runs: int) -> list[dict[str,
     print(f"{'command':12} {'sco-graph':>10} {'floor':>8} {'ratio':>6} {'naive':>9} {'ratio':>7} {'oxigraph':>9} "
           f"{'ratio':>6} {'peak MiB':>9}")  # fmt: skip
     for name, args in commands.items():
+        if only and name not in only:
+            continue
         median, floor, peak = median_of([SCO, *data, *args], runs, env)
         query = equivalent_sparql(name, iri, other)
         naive_args = [sys.executable, "-c", NAIVE, "export" if name == "export" else query, *map(str, files)]
-        naive = (
-            statistics.median(run(naive_args, must=False)[0] for _ in range(naive_runs))
-            if query or name == "export"
-            else None
-        )
+        naive = None
+        if naive_runs and (query or name == "export"):
+            naive = statistics.median(run(naive_args, must=False)[0] for _ in range(naive_runs))
         oxigraph = None
         if query:
             oxi = [OXIGRAPH, "query", "--location", str(database), "--query", query, "--results-format", "tsv"]
@@ -188,14 +188,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["bundled", "10000", "100000", "1000000"])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (the median is reported)")
-    parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive rdflib script (slow on big data)")
+    parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive rdflib script (0: skip it)")
+    parser.add_argument("--commands", nargs="+", default=[], help="only these commands (default: all)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
     results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="sco-graph-bench-") as folder:
         for size in arguments.sizes:
-            results.extend(bench(size, arguments.runs, Path(folder), arguments.naive_runs))
+            results.extend(bench(size, arguments.runs, Path(folder), arguments.naive_runs, arguments.commands))
     print("\n" + "\n".join(verdicts(results)))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
