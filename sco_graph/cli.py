@@ -21,6 +21,7 @@ from sco_graph.errors import ExitCode, ScoGraphError
 
 if TYPE_CHECKING:
     from sco_graph.dates import PartialDate
+    from sco_graph.draw import Picture
     from sco_graph.graph import Graph
     from sco_graph.render import Format, Result
 
@@ -409,10 +410,7 @@ def draw_command(
     _wrote(draw.draw_network(draw.network_of(edges), output, title + (f" as of {as_of}" if as_of else "")))
 
 
-def _wrote(picture: object) -> None:
-    from sco_graph.draw import Picture
-
-    assert isinstance(picture, Picture)
+def _wrote(picture: "Picture") -> None:
     sys.stderr.write(f"{PROG}: wrote {picture.path} ({picture.nodes} nodes, {picture.edges} edges)\n")
 
 

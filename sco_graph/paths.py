@@ -32,21 +32,19 @@ def shortest_paths(
     index: PathIndex, start: int, end: int, *, day: int | None, max_hops: int, limit: int
 ) -> list[list[int]]:
     """Up to ``limit`` shortest paths from ``start`` to ``end`` of at most ``max_hops`` hops."""
-    to_end = distances(index, end, day=day, limit=max_hops)
-    if start not in to_end:
-        return []
-    return list(_walk(index, start, end, length=to_end[start], to_end=to_end, day=day, limit=limit))
+    return simple_paths(index, start, end, day=day, max_hops=max_hops, limit=limit, shortest_only=True)
 
 
 def simple_paths(
-    index: PathIndex, start: int, end: int, *, day: int | None, max_hops: int, limit: int
+    index: PathIndex, start: int, end: int, *, day: int | None, max_hops: int, limit: int, shortest_only: bool = False
 ) -> list[list[int]]:
     """Up to ``limit`` simple paths of at most ``max_hops`` hops, shortest first."""
     to_end = distances(index, end, day=day, limit=max_hops)
     if start not in to_end:
         return []
+    longest = to_end[start] if shortest_only else max_hops
     found: list[list[int]] = []
-    for length in range(to_end[start], max_hops + 1):
+    for length in range(to_end[start], longest + 1):
         found.extend(_walk(index, start, end, length=length, to_end=to_end, day=day, limit=limit - len(found)))
         if len(found) >= limit:
             break

@@ -309,7 +309,7 @@ def _term_text(term: Any) -> str:
 def _sparql_layout(result: SparqlResult) -> list[Block]:
     if result.kind == "ask":
         return [Line("yes" if result.boolean else "no")]
-    rows = [[_term_text(row.get(name, "")) if name in row else "" for name in result.variables] for row in result.rows]
+    rows = [[_term_text(row[name]) if name in row else "" for name in result.variables] for row in result.rows]
     title = f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (" (cut)" if result.truncated else "")
     return [Grid(title, list(result.variables), rows)]
 

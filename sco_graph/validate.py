@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sco_graph.dates import PartialDate
 from sco_graph.errors import DataError
 from sco_graph.load import bundled_data_dir, collect, parse_files, shapes_file
-from sco_graph.model import SCO, STANDING_STATUSES, STATUSES, short_iri
+from sco_graph.model import STANDING_STATUSES, STATUSES, short_iri
 from sco_graph.store import LocalStore
 from sco_graph.terms import Literal
 
@@ -190,6 +190,3 @@ def _overlapping_statuses(store: LocalStore) -> list[Problem]:
                     )
                 )
     return problems
-
-
-__all__ = ["SCO", "Problem", "Report", "validate"]
