@@ -17,7 +17,8 @@ import typer  # no "from __future__ import annotations" here: typer would eval e
 from typer.core import TyperGroup
 
 from sco_graph import __version__
-from sco_graph.errors import ExitCode, ScoGraphError
+from sco_graph.errors import ExitCode, ScoGraphError, Terminated
+from sco_graph.streams import ReaderGone, checked_stdout, reopen_closed_descriptors, silence_stdout
 
 if TYPE_CHECKING:
     from sco_graph.dates import PartialDate
@@ -29,10 +30,37 @@ PROG = "sco-graph"
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    one_line = " ".join(str(message).split())
-    sys.stderr.write(f"{PROG}: error: {one_line}\n")
+    from sco_graph.escape import one_line
+
+    sys.stderr.write(f"{PROG}: error: {one_line(str(message))}\n")
     sys.stderr.flush()
     sys.exit(code)
+
+
+def _on_signal(number: int, _frame: object) -> None:
+    import signal
+
+    raise Terminated(number, signal.Signals(number).name)
+
+
+def _catch_signals() -> dict[int, Any]:
+    """SIGTERM and SIGHUP unwind like Ctrl-C, so temporary files are removed on the way out."""
+    import signal
+
+    previous: dict[int, Any] = {}
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[number] = signal.signal(number, _on_signal)
+        except ValueError:  # not the main thread (an embedding application): leave signals alone
+            break
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 class ScoGroup(TyperGroup):
@@ -47,14 +75,21 @@ class ScoGroup(TyperGroup):
         **extra: Any,
     ) -> NoReturn:
         del standalone_mode  # errors are always handled here, never by click's printer
+        reopen_closed_descriptors()
+        original = sys.stdout
+        sys.stdout = checked_stdout()
+        previous = _catch_signals()
         try:
             result = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()
         except ScoGraphError as error:
             _fail(error.message, error.code)
         except KeyboardInterrupt:
             _fail("interrupted", ExitCode.INTERRUPTED)
-        except BrokenPipeError:
-            sys.stderr.close()
+        except Terminated as signal:
+            _fail(f"stopped by {signal.name}", 128 + signal.signal_number)
+        except (ReaderGone, BrokenPipeError):
+            silence_stdout()  # the reader has all it wanted (| head): a normal end
             sys.exit(ExitCode.OK)
         except Exception as error:  # a click usage error, or a bug: never a traceback
             if hasattr(error, "format_message") and hasattr(error, "exit_code"):
@@ -62,6 +97,9 @@ class ScoGroup(TyperGroup):
             if os.environ.get("SCO_GRAPH_DEBUG"):
                 raise
             _fail(f"unexpected {type(error).__name__}: {error} (set SCO_GRAPH_DEBUG=1 for details)", ExitCode.INTERNAL)
+        finally:
+            sys.stdout = original
+            _restore_signals(previous)
         sys.exit(result if isinstance(result, int) else ExitCode.OK)
 
 
@@ -132,8 +170,10 @@ def main_options(
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+    from sco_graph.escape import one_line
+
     del category
-    sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
+    sys.stderr.write(f"{PROG}: warning: {one_line(str(message))}\n")
 
 
 def _graph() -> "Graph":

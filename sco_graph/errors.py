@@ -25,7 +25,9 @@ class ExitCode(IntEnum):
     QUERY_REFUSED = 8
     TIMEOUT = 9
     INTERNAL = 70
+    HANGUP = 129
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class ScoGraphWarning(UserWarning):
@@ -35,6 +37,15 @@ class ScoGraphWarning(UserWarning):
 def warn(message: str) -> None:
     """Report a worked-around problem; the CLI prints it as one line on stderr."""
     warnings.warn(message, ScoGraphWarning, stacklevel=2)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (so temporary files are removed), then exit 128 + the signal."""
+
+    def __init__(self, signal_number: int, name: str) -> None:
+        super().__init__(name)
+        self.signal_number = signal_number
+        self.name = name
 
 
 class ScoGraphError(Exception):

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
+from sco_graph.escape import json_text, visible
 from sco_graph.results import cite
 
 if TYPE_CHECKING:
@@ -76,17 +77,17 @@ def render(result: Result, fmt: Format = "table", stream: IO[str] | None = None)
     out = stream or sys.stdout
     kind = type(result).__name__
     if fmt == "json":
-        out.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        out.write(json_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "csv":
         import csv
 
-        rows = list(CSV_ROWS[kind](result))
+        rows = [{key: visible(value) for key, value in row.items()} for row in CSV_ROWS[kind](result)]
         columns = list(dict.fromkeys(key for row in rows for key in row))
         writer = csv.DictWriter(out, fieldnames=columns or ["result"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:
-        blocks = LAYOUTS[kind](result)
+        blocks = [_escaped(block) for block in LAYOUTS[kind](result)]
         if out.isatty() and not os.environ.get("NO_COLOR"):
             _draw_rich(blocks, out)
         else:
@@ -94,6 +95,21 @@ def render(result: Result, fmt: Format = "table", stream: IO[str] | None = None)
 
 
 # ------------------------------------------------------------------ drawing
+def _escaped(block: Block) -> Block:
+    """The block with every text made visible: data never sends escape sequences or line breaks to the reader."""
+    if isinstance(block, Grid):
+        return Grid(
+            visible(block.title), [visible(c) for c in block.columns], [[visible(c) for c in r] for r in block.rows]
+        )
+    if isinstance(block, Node):
+        return _escaped_node(block)
+    return Line(visible(block.text), block.style)
+
+
+def _escaped_node(node: Node) -> Node:
+    return Node(visible(node.label), [_escaped_node(child) for child in node.children], node.style)
+
+
 def _draw_rich(blocks: list[Block], out: IO[str]) -> None:
     from rich import box
     from rich.console import Console
