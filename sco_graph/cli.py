@@ -44,11 +44,11 @@ def _on_signal(number: int, _frame: object) -> None:
 
 
 def _catch_signals() -> dict[int, Any]:
-    """SIGTERM and SIGHUP unwind like Ctrl-C, so temporary files are removed on the way out."""
+    """Ctrl-C, SIGTERM and SIGHUP unwind the stack, so temporary files are removed on the way out."""
     import signal
 
     previous: dict[int, Any] = {}
-    for number in (signal.SIGTERM, signal.SIGHUP):
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         try:
             previous[number] = signal.signal(number, _on_signal)
         except ValueError:  # not the main thread (an embedding application): leave signals alone
@@ -87,7 +87,8 @@ class ScoGroup(TyperGroup):
         except KeyboardInterrupt:
             _fail("interrupted", ExitCode.INTERRUPTED)
         except Terminated as signal:
-            _fail(f"stopped by {signal.name}", 128 + signal.signal_number)
+            message = "interrupted" if signal.name == "SIGINT" else f"stopped by {signal.name}"
+            _fail(message, 128 + signal.signal_number)
         except (ReaderGone, BrokenPipeError):
             silence_stdout()  # the reader has all it wanted (| head): a normal end
             sys.exit(ExitCode.OK)
@@ -508,6 +509,8 @@ def export(
     from sco_graph import export as exporting
 
     chosen = exporting.format_for(fmt, output)
+    for planned in exporting.planned_paths(output, chosen) if output is not None else []:
+        exporting.check_target(planned, force)  # refuse before the work, not after
     parts = exporting.export(_graph(), chosen)
     if output is None:
         sys.stdout.buffer.write(parts[""])

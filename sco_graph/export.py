@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sco_graph.errors import StorageError, UsageError
+from sco_graph.escape import json_text, rdf_text, visible, xml_text
 from sco_graph.graph import Graph
 from sco_graph.model import PREFIXES
 from sco_graph.terms import IRI, BlankNode, Literal, Term
@@ -152,7 +154,10 @@ def rdf_bytes(graph: Graph, fmt: str) -> bytes:
         ]
         data = ox.serialize(converted, format=rdf_format[fmt], prefixes=prefixes)
     assert data is not None
-    return data
+    # Raw control characters in literals are valid RDF but run on a terminal: write them as \uXXXX escapes,
+    # which Turtle, N-Triples and JSON read back as the same characters.
+    safe = json_text if fmt == "jsonld" else rdf_text
+    return safe(data.decode("utf-8")).encode("utf-8")
 
 
 def _sort_text(term: Term, labels: dict[str, str]) -> str:
@@ -160,11 +165,26 @@ def _sort_text(term: Term, labels: dict[str, str]) -> str:
 
 
 # ------------------------------------------------------------------ entity graph
+def _xml_safe(network: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """A copy whose texts XML can hold: control characters (invalid in XML 1.0) are shown escaped."""
+    import networkx as nx
+
+    def clean(data: dict[str, object]) -> dict[str, object]:
+        return {key: xml_text(value) if isinstance(value, str) else value for key, value in data.items()}
+
+    safe: nx.MultiDiGraph[str] = nx.MultiDiGraph(**clean(dict(network.graph)))
+    for node, data in network.nodes(data=True):
+        safe.add_node(xml_text(node), **clean(data))
+    for source, target, key, data in network.edges(keys=True, data=True):
+        safe.add_edge(xml_text(source), xml_text(target), key=key, **clean(data))
+    return safe
+
+
 def _graphml(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
     import networkx as nx
 
     buffer = io.BytesIO()
-    nx.write_graphml(network, buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    nx.write_graphml(_xml_safe(network), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return {"": buffer.getvalue()}
 
 
@@ -172,7 +192,7 @@ def _gexf(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
     import networkx as nx
 
     buffer = io.BytesIO()
-    nx.write_gexf(network, buffer, encoding="utf-8", prettyprint=True)
+    nx.write_gexf(_xml_safe(network), buffer, encoding="utf-8", prettyprint=True)
     # The writer stamps today's date and its own version; the export states the data only.
     text = re.sub(
         rb"<meta [^>]*>.*?</meta>",
@@ -187,7 +207,7 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([visible(cell) for cell in row] for row in rows)
     return text.getvalue().encode("utf-8")
 
 
@@ -209,7 +229,7 @@ def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
 
 
 def _dot_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + visible(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _dot(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
@@ -238,32 +258,118 @@ def output_paths(output: Path, parts: dict[str, bytes]) -> dict[Path, bytes]:
     return placed
 
 
+def planned_paths(output: Path, fmt: str) -> list[Path]:
+    """The files an export to ``output`` in ``fmt`` will write, known before any work is done."""
+    return list(output_paths(output, {"": b"", ".nodes": b""} if fmt == "csv" else {"": b""}))
+
+
+def _kind(path: Path) -> str:
+    """What is at ``path``: "missing", "file", or the name of something sco-graph never replaces."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode  # follows a symbolic link: its target is what would be written over
+    except FileNotFoundError:
+        return "missing" if not path.is_symlink() else "a dangling symbolic link"
+    except OSError as error:
+        raise UsageError(f"cannot use {path} as the output: {error.strerror or error}") from None
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def check_target(path: Path, force: bool = False) -> None:
+    """Refuse, before any work, an output that exists (without ``force``) or is not a regular file."""
+    kind = _kind(path)
+    if kind == "file" and not force:
+        raise UsageError(f"{path} exists; use --force to overwrite it")
+    if kind not in ("missing", "file"):
+        raise UsageError(f"{path} is {kind}; sco-graph writes only regular files (give a file name)")
+    try:
+        is_folder = path.parent.is_dir()
+    except OSError as error:
+        raise UsageError(f"cannot use {path} as the output: {error.strerror or error}") from None
+    if not is_folder:
+        raise StorageError(f"{path.parent}: no such folder")
+
+
+def _publish(temporary: Path, path: Path, force: bool) -> bool:
+    """Move ``temporary`` to ``path``; without ``force`` never over a file that appeared meanwhile.
+
+    Returns whether ``path`` is a file this call created (so a later failure may remove it).
+    """
+    if force:
+        check_target(path, force=True)  # it may have turned into a folder or a pipe while we worked
+        temporary.replace(path)
+        return False
+    try:
+        os.link(temporary, path)  # atomic, and fails if anything is there: no window to clobber a new file
+    except FileExistsError:
+        raise UsageError(f"{path} appeared while the output was being written; it was left alone") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+            raise
+        _copy_exclusive(temporary, path)  # a file system without hard links
+    return True
+
+
+def _copy_exclusive(temporary: Path, path: Path) -> None:
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise UsageError(f"{path} appeared while the output was being written; it was left alone") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(temporary.read_bytes())
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(files: dict[Path, bytes], force: bool = False) -> None:
-    """Write every file through a temporary sibling and a rename; refuse to overwrite without ``force``."""
+    """Write every file through a temporary sibling and a rename; refuse to overwrite without ``force``.
+
+    Only regular files are ever written or replaced. Without ``force``, a file
+    that appears while the data is being written is not overwritten. On any
+    failure or signal the temporaries are removed, and so is any output file
+    this call had already created.
+    """
     for path in files:
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder; give a file name")
-        if path.exists() and not force:
-            raise UsageError(f"{path} exists; use --force to overwrite it")
-        if not path.parent.is_dir():
-            raise StorageError(f"{path.parent}: no such folder")
+        check_target(path, force)
     mask = os.umask(0)
     os.umask(mask)
     temporaries: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    current = next(iter(files))
+    done = False
     try:
-        for path, data in files.items():
-            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temporaries.append((Path(name), path))
+        for current, data in files.items():
+            handle, name = tempfile.mkstemp(dir=current.parent, prefix=f".{current.name[:200]}.", suffix=".tmp")
+            temporaries.append((Path(name), current))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
             Path(name).chmod(0o666 & ~mask)
-        for temporary, path in temporaries:
-            temporary.replace(path)
+        for temporary, current in temporaries:
+            if _publish(temporary, current, force):
+                created.append(current)
+        done = True
     except OSError as error:
-        raise StorageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise StorageError(f"cannot write {current}: {error.strerror or error}") from None
     finally:
         for temporary, _ in temporaries:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+        if not done:
+            for path in created:
+                with contextlib.suppress(OSError):
+                    path.unlink()
