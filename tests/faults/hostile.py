@@ -44,7 +44,7 @@ def run(*args: str, env: dict[str, str] | None = None, **options: Any) -> subpro
     """Run ``python -m sco_graph ARGS`` as a real process (bytes in, bytes out)."""
     full_env = {**os.environ, **(env or {})}
     streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **options}
-    return subprocess.run([sys.executable, "-m", "sco_graph", *args], env=full_env, timeout=120, **streams)
+    return subprocess.run([sys.executable, "-m", "sco_graph", *args], check=False, env=full_env, timeout=120, **streams)
 
 
 def assert_one_clean_line(stderr: bytes | str) -> str:

@@ -1,4 +1,4 @@
-"""--output never replaces what it must not, never clobbers a file that appears meanwhile, never leaves a partial file."""
+"""--output never replaces what it must not, never clobbers a file that appears meanwhile, leaves no partial file."""
 
 from __future__ import annotations
 
