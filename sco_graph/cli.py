@@ -209,6 +209,7 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Draw a picture to this file (.svg, .png, or .html where offered)."),
 ]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 NameArgument = Annotated[list[str], typer.Argument(help="A name, alias, acronym or surname; quotes are optional.")]
 
 
@@ -277,6 +278,7 @@ def path(
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """How two entities are connected, hop by hop, each hop dated and sourced.
 
@@ -288,7 +290,7 @@ def path(
     if output is not None:
         from sco_graph.draw import check_output
 
-        check_output(output)
+        check_output(output, force=force)
     result = queries.path(_graph(), start, end, max_hops=max_hops, every=every, as_of=_date(as_of, "--as-of"))
     if output is None:
         _show(result, _format(fmt))
@@ -296,7 +298,7 @@ def path(
     from sco_graph import draw
 
     network, order = draw.path_network(result)
-    _wrote(draw.draw_network(network, output, f"{result.start.name} to {result.end.name}", order))
+    _wrote(draw.draw_network(network, output, f"{result.start.name} to {result.end.name}", order, force=force))
 
 
 @app.command("timeline")
@@ -313,6 +315,7 @@ def timeline(
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
     output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Events in date order, each at its own precision; an organisation's include its organs'.
 
@@ -321,6 +324,10 @@ def timeline(
     """
     from sco_graph import queries
 
+    if output is not None:
+        from sco_graph.draw import TIMELINE_SUFFIXES, check_output
+
+        check_output(output, TIMELINE_SUFFIXES, force=force)
     graph = _graph()
     names = queries.names_from_words(graph, name or [])
     result = queries.timeline(
@@ -336,7 +343,7 @@ def timeline(
         return
     from sco_graph import draw
 
-    _wrote(draw.draw_timeline(result, output))
+    _wrote(draw.draw_timeline(result, output, force=force))
 
 
 @app.command("show")
@@ -432,6 +439,7 @@ def draw_command(
     ] = Path(),
     depth: Annotated[int, typer.Option("--depth", "-d", help="How many hops around the entities (1 to 4).")] = 1,
     as_of: AsOfOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Draw the network around entities: nodes coloured by type, edges labelled with relation and date.
 
@@ -442,17 +450,22 @@ def draw_command(
 
     if output == Path():
         raise typer.BadParameter("--output FILE.svg|png|html is required")
-    draw.check_output(output)
+    draw.check_output(output, force=force)
     graph = _graph()
     subjects, edges = queries.network_edges(
         graph, queries.names_from_words(graph, name or []), depth, _date(as_of, "--as-of")
     )
     title = ", ".join(subject.name for subject in subjects) or "sco-graph"
-    _wrote(draw.draw_network(draw.network_of(edges), output, title + (f" as of {as_of}" if as_of else "")))
+    picture = draw.draw_network(
+        draw.network_of(edges), output, title + (f" as of {as_of}" if as_of else ""), force=force
+    )
+    _wrote(picture)
 
 
 def _wrote(picture: "Picture") -> None:
-    sys.stderr.write(f"{PROG}: wrote {picture.path} ({picture.nodes} nodes, {picture.edges} edges)\n")
+    from sco_graph.escape import visible
+
+    sys.stderr.write(f"{PROG}: wrote {visible(picture.path)} ({picture.nodes} nodes, {picture.edges} edges)\n")
 
 
 @app.command("sparql")
@@ -507,6 +520,7 @@ def export(
     Example: sco-graph export --output sco.graphml
     """
     from sco_graph import export as exporting
+    from sco_graph.escape import visible
 
     chosen = exporting.format_for(fmt, output)
     for planned in exporting.planned_paths(output, chosen) if output is not None else []:
@@ -519,7 +533,7 @@ def export(
     files = exporting.output_paths(output, parts)
     exporting.write_atomic(files, force=force)
     for path, data in files.items():
-        sys.stderr.write(f"{PROG}: wrote {path} ({len(data)} bytes, {chosen})\n")
+        sys.stderr.write(f"{PROG}: wrote {visible(str(path))} ({len(data)} bytes, {chosen})\n")
 
 
 cache_app = typer.Typer(

@@ -4,6 +4,11 @@ A month-precision date is never padded to an invented first day. Mixed
 precisions sort by the earliest day they may denote, a coarser date before the
 finer dates it contains (2018, then 2018-05, then 2018-05-03), which is a total
 order.
+
+Only the years Python's calendar holds (0001 to 9999) are dates. Text of any
+other shape, however long or strange (non-ASCII digits, trailing garbage, year
+0, year 10000), is refused with :class:`ValueError`, and a user's text with a
+one-line :class:`UsageError` naming the option: never a crash.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 from typing import Literal, NamedTuple
 
 from sco_graph.errors import UsageError
+from sco_graph.escape import visible
 
 Precision = Literal["year", "month", "day"]
 
@@ -25,7 +31,18 @@ DATATYPE_PRECISION: dict[str, Precision] = {
 }
 PRECISION_DATATYPE = {precision: datatype for datatype, precision in DATATYPE_PRECISION.items()}
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: "\d" would also take Arabic-Indic and other digits that int() reads.
+# The year may be signed or longer than four digits (XSD allows both) so that the error can say why it is refused.
+_PATTERN = re.compile(r"(-?[0-9]{4,})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+_BLANKS = " \t\r\n"  # the whitespace XSD collapses around a date, and a user may type
+FIRST_YEAR, LAST_YEAR = dt.MINYEAR, dt.MAXYEAR
+_SHOWN = 40  # characters of a rejected text quoted in a message
+
+
+def _quoted(text: str) -> str:
+    """A rejected text for a one-line message: short, control characters and lone surrogates escaped."""
+    shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+    return "'" + visible(shown).encode("utf-8", "backslashreplace").decode("utf-8") + "'"
 
 
 class PartialDate(NamedTuple):
@@ -38,6 +55,8 @@ class PartialDate(NamedTuple):
     @classmethod
     def checked(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
         """A date whose parts are checked: a real month, a real day of that month."""
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"year {year} is outside {FIRST_YEAR:04d} to {LAST_YEAR:04d}")
         if day is not None and month is None:
             raise ValueError("a day needs a month")
         if month is not None and not 1 <= month <= 12:
@@ -81,15 +100,18 @@ class PartialDate(NamedTuple):
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise :class:`ValueError` otherwise."""
-        match = _PATTERN.match(text.strip())
+        match = _PATTERN.fullmatch(text.strip(_BLANKS))
         if not match:
-            raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(part) if part else None for part in match.groups())
-        assert year is not None
+            raise ValueError(f"{_quoted(text)} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year_text, month_text, day_text = match.groups()
+        if len(year_text.lstrip("-")) > len(str(LAST_YEAR)):  # a thousand digits would cost int() a while
+            raise ValueError(f"{_quoted(text)} is not a real date (its year is outside 0001 to 9999)")
+        month = int(month_text) if month_text else None
+        day = int(day_text) if day_text else None
         try:
-            return cls.checked(year, month, day)
+            return cls.checked(int(year_text), month, day)
         except ValueError as error:
-            raise ValueError(f"{text!r} is not a real date ({error})") from None
+            raise ValueError(f"{_quoted(text)} is not a real date ({error})") from None
 
     @classmethod
     def from_literal(cls, lexical: str, datatype: str) -> PartialDate:

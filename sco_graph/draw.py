@@ -4,6 +4,13 @@ SVG and PNG are drawn with matplotlib (its Agg backend: no screen needed). HTML
 is one self-contained page: the layout is computed here, and a few lines of
 inline JavaScript draw it as SVG with pan, zoom and hover-for-sources. The page
 loads nothing from the network.
+
+Labels are data, and data may be hostile: every label and title is drawn as
+plain text (matplotlib's mathtext is off, so ``$x$`` stays ``$x$``), control
+characters are shown as escapes (``\x1b``) so SVG stays well-formed XML, and
+the page's embedded JSON cannot close its ``<script>`` element. Pictures are
+written atomically and never replace an existing file without ``force``, nor
+ever a folder, a FIFO or a device.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sco_graph.dates import When
 from sco_graph.errors import UsageError
+from sco_graph.escape import json_text, visible, xml_text
 from sco_graph.results import Edge, EntityRef, Paths, Timeline, cite
 
 if TYPE_CHECKING:
@@ -36,7 +45,8 @@ COLOURS = {
     "entity": "#7f7f7f",
 }
 PICTURE_SUFFIXES = (".svg", ".png", ".html")
-MAX_NODES = 400
+TIMELINE_SUFFIXES = (".svg", ".png")
+MAX_NODES = 400  # past this, a picture is a hairball: refused before any work (see queries.network_edges)
 
 
 class Picture(NamedTuple):
@@ -50,11 +60,26 @@ class Picture(NamedTuple):
         return {"query": "draw", "output": self.path, "nodes": self.nodes, "edges": self.edges}
 
 
-def check_output(output: Path, allowed: tuple[str, ...] = PICTURE_SUFFIXES) -> str:
+def check_output(output: Path, allowed: tuple[str, ...] = PICTURE_SUFFIXES, *, force: bool = False) -> str:
+    """The picture's format from its ending; refuses, before any work, a file it may not write.
+
+    An existing file is only replaced with ``force``; a folder, a FIFO, a device
+    or a socket never is, and the folder the file goes in must exist. The rules
+    are :func:`sco_graph.export.check_target`'s, so exports and pictures agree.
+    """
+    from sco_graph.export import check_target
+
+    check_target(output, force=True)  # what is never written over, whatever the ending or --force
     suffix = output.suffix.lower()
     if suffix not in allowed:
-        raise UsageError(f"--output must end in {', '.join(allowed)} ({output.name!r} given)")
+        raise UsageError(f"--output must end in {', '.join(allowed)} ({visible(output.name)!r} given)")
+    check_target(output, force)
     return suffix
+
+
+def _text(label: object) -> str:
+    """A label to draw: control characters shown as escapes, nothing XML cannot hold."""
+    return xml_text(visible(str(label)))
 
 
 def network_of(edges: list[Edge]) -> nx.MultiDiGraph[str]:
@@ -88,17 +113,24 @@ def _layout(network: nx.MultiDiGraph[str], straight: list[str] | None = None) ->
     return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
 
 
-def draw_network(network: nx.MultiDiGraph[str], output: Path, title: str, straight: list[str] | None = None) -> Picture:
+def draw_network(
+    network: nx.MultiDiGraph[str],
+    output: Path,
+    title: str,
+    straight: list[str] | None = None,
+    *,
+    force: bool = False,
+) -> Picture:
     """Write the network as SVG, PNG or a self-contained HTML page."""
-    suffix = check_output(output)
+    suffix = check_output(output, force=force)
     positions = _layout(network, straight)
     if suffix == ".html":
-        data = _page(network, positions, title)
+        data = _page(network, positions, _text(title))
     else:
-        data = _matplotlib_network(network, positions, title, suffix)
+        data = _matplotlib_network(network, positions, _text(title), suffix)
     from sco_graph.export import write_atomic
 
-    write_atomic({output: data}, force=True)
+    write_atomic({output: data}, force=force)
     return Picture(str(output), network.number_of_nodes(), network.number_of_edges())
 
 
@@ -114,6 +146,8 @@ def _figure(width: float, height: float) -> Any:
 
     plt.rcParams["svg.hashsalt"] = "sco-graph"  # stable ids in SVG output
     plt.rcParams["svg.fonttype"] = "none"
+    plt.rcParams["text.usetex"] = False  # never hand a label to a TeX process
+    plt.rcParams["text.parse_math"] = False  # "$x$" in a label is text, not mathtext
     return plt.figure(figsize=(width, height), dpi=120)
 
 
@@ -121,7 +155,11 @@ def _save(figure: Any, suffix: str) -> bytes:
     import io
 
     import matplotlib.pyplot as plt
+    from matplotlib.text import Text
 
+    for text in figure.findobj(Text):  # every text artist, whoever made it, is plain text
+        text.set_parse_math(False)
+        text.set_usetex(False)
     buffer = io.BytesIO()
     metadata = {"Date": None} if suffix == ".svg" else {"Software": None}
     figure.savefig(buffer, format=suffix.lstrip("."), bbox_inches="tight", metadata=metadata)
@@ -145,12 +183,12 @@ def _matplotlib_network(
         nx.draw_networkx_nodes(network, positions, nodelist=nodes, node_color=COLOURS.get(kind, "#7f7f7f"),
                                node_size=260, ax=axes, label=kind)  # fmt: skip
     nx.draw_networkx_edges(nx.Graph(network), positions, ax=axes, edge_color="#999999", width=0.8)
-    labels = {node: _short(str(data["label"])) for node, data in network.nodes(data=True)}
+    labels = {node: _short(_text(data["label"])) for node, data in network.nodes(data=True)}
     nx.draw_networkx_labels(network, positions, labels, font_size=7, ax=axes)
     between: dict[tuple[str, str], list[str]] = {}
     for source, target, data in network.edges(data=True):
         key = (source, target) if (target, source) not in between else (target, source)
-        between.setdefault(key, []).append(str(data["label"]))
+        between.setdefault(key, []).append(_text(data["label"]))
     # One label a pair: its first relation, and how many more link the two (the HTML page lists them all).
     edge_labels = {
         key: labels[0] + (f" (+{len(labels) - 1})" if len(labels) > 1 else "") for key, labels in between.items()
@@ -231,16 +269,16 @@ h1 { font-size: 16px; margin: 8px 12px; }
 def _page(network: nx.MultiDiGraph[str], positions: dict[str, tuple[float, float]], title: str) -> bytes:
     scale = 140.0 * max(1.0, network.number_of_nodes() ** 0.5)
     nodes = [
-        {"id": node, "label": str(data["label"]), "type": str(data["type"]),
+        {"id": node, "label": _text(data["label"]), "type": _text(data["type"]),
          "colour": COLOURS.get(str(data["type"]), "#7f7f7f"),
          "x": round(positions[node][0] * scale, 2), "y": round(-positions[node][1] * scale, 2)}
         for node, data in sorted(network.nodes(data=True))
     ]  # fmt: skip
     edges = [
-        {"source": source, "target": target, "label": str(data["label"]), "sources": str(data["sources"])}
+        {"source": source, "target": target, "label": _text(data["label"]), "sources": _text(data["sources"])}
         for source, target, data in network.edges(data=True)
     ]
-    payload = json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False).replace("</", "<\\/")
+    payload = _script_json({"nodes": nodes, "edges": edges})
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -260,15 +298,25 @@ def _page(network: nx.MultiDiGraph[str], positions: dict[str, tuple[float, float
     return page.encode("utf-8")
 
 
+def _script_json(value: object) -> str:
+    """JSON to embed in a ``<script>`` element: no ``</script>``, ``<!--`` or raw line separators can occur.
+
+    ``<``, ``>`` and ``&`` only ever appear inside JSON strings, where ``\\u003c`` and
+    friends are the same characters to ``JSON.parse`` but nothing to an HTML parser.
+    """
+    encoded = json_text(json.dumps(value, ensure_ascii=False))
+    return encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 # ------------------------------------------------------------------ timeline chart
 LANES = ("meeting", "summit", "signing", "interview", "statement", "proposal", "founding", "admission",
          "application", "exercise", "event")  # fmt: skip
 
 
-def draw_timeline(timeline: Timeline, output: Path) -> Picture:
+def draw_timeline(timeline: Timeline, output: Path, *, force: bool = False) -> Picture:
     """A chart of events in lanes by type; a day is a dot, a month or year a bar over its span,
     and an event known only as "by D" an open-ended marker at D."""
-    suffix = check_output(output, (".svg", ".png"))
+    suffix = check_output(output, TIMELINE_SUFFIXES, force=force)
     if not timeline.events:
         raise UsageError("no events to draw for that selection")
     import matplotlib.dates as mdates
@@ -276,29 +324,50 @@ def draw_timeline(timeline: Timeline, output: Path) -> Picture:
     lanes = [lane for lane in LANES if any(event.type == lane for event in timeline.events)]
     figure = _figure(12.0, 1.2 + 0.55 * len(lanes))
     axes = figure.add_subplot()
-    for event in timeline.events:
-        y = lanes.index(event.type)
-        when = event.when
-        if when.date is not None:
-            first, last = when.date.earliest(), (when.end or when.date).latest()
-            if first == last:
-                axes.plot([first], [y], "o", color="#1f77b4", markersize=5)
-            else:
-                axes.plot([first, last + dt.timedelta(days=1)], [y, y], "-", color="#1f77b4", linewidth=5, alpha=0.6)
-        elif when.not_after is not None:
-            axes.plot([when.not_after.latest()], [y], "<", color="#ff7f0e", markersize=6)
+    days = [day for event in timeline.events for day in _plot_event(axes, lanes.index(event.type), event.when)]
+    axes.set_xlim(*_date_limits(days))
     axes.set_yticks(range(len(lanes)), lanes)
     axes.set_ylim(-0.8, len(lanes) - 0.2)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
-    subject = ", ".join(entity.name for entity in timeline.subjects) or "all entities"
+    subject = ", ".join(_text(entity.name) for entity in timeline.subjects) or "all entities"
     axes.set_title(f"Timeline of {subject} (dot: a day; bar: a month, a year or several days; ◀: no later than)")
     axes.grid(axis="x", alpha=0.3)
     figure.autofmt_xdate()
     data = _save(figure, suffix)
     from sco_graph.export import write_atomic
 
-    write_atomic({output: data}, force=True)
+    write_atomic({output: data}, force=force)
     return Picture(str(output), len(timeline.events), 0)
+
+
+def _plot_event(axes: Any, y: int, when: When) -> list[dt.date]:
+    """Draw one event in its lane; returns the days drawn at."""
+    if when.date is not None:
+        first, last = when.date.earliest(), (when.end or when.date).latest()
+        if first == last:
+            axes.plot([first], [y], "o", color="#1f77b4", markersize=5)
+            return [first]
+        after = last if last == dt.date.max else last + dt.timedelta(days=1)
+        axes.plot([first, after], [y, y], "-", color="#1f77b4", linewidth=5, alpha=0.6)
+        return [first, after]
+    if when.not_after is not None:
+        axes.plot([when.not_after.latest()], [y], "<", color="#ff7f0e", markersize=6)
+        return [when.not_after.latest()]
+    return []
+
+
+def _date_limits(days: list[dt.date]) -> tuple[dt.date, dt.date]:
+    """The chart's span: every day drawn, a margin around, never outside the years 0001 to 9999.
+
+    (matplotlib's own margin would reach past them for an event on 0001-01-01 or 9999-12-31, and fail.)
+    """
+    if not days:
+        return dt.date(2000, 1, 1), dt.date(2001, 1, 1)
+    first, last = min(days), max(days)
+    margin = max(dt.timedelta(days=15), (last - first) * 0.03)
+    start = first - margin if first - dt.date.min > margin else dt.date.min
+    stop = last + margin if dt.date.max - last > margin else dt.date.max
+    return start, stop
 
 
 def path_network(paths: Paths) -> tuple[nx.MultiDiGraph[str], list[str]]:

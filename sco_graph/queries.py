@@ -227,12 +227,16 @@ def path(
     ordinal = day.toordinal() if day else None
     a, b = index.id_of(origin.iri), index.id_of(target.iri)
     search = simple_paths if every else shortest_paths
-    found = (
-        search(index, a, b, day=ordinal, max_hops=max_hops, limit=limit + 1) if a is not None and b is not None else []
+    result = (
+        search(index, a, b, day=ordinal, max_hops=max_hops, limit=limit + 1)
+        if a is not None and b is not None
+        else None
     )
+    found = result.paths if result is not None else []
+    complete = result is None or result.complete
     when = f" as of {as_of}" if as_of else ""
     if not found:
-        raise NoResultError(f"no path of at most {max_hops} hops links {origin.name} and {target.name}{when}")
+        raise NoResultError(_no_path(origin, target, max_hops, when, complete))
     node_paths = [[index.nodes[node] for node in nodes] for nodes in found[:limit]]
     between = _edges_between(graph, {(x, y) for nodes in node_paths for x, y in pairwise(nodes)}, day)
 
@@ -247,9 +251,21 @@ def path(
 
     explained = [steps for steps in map(hops, node_paths) if steps is not None]
     if not explained:
-        raise NoResultError(f"no path of at most {max_hops} hops links {origin.name} and {target.name}{when}")
+        raise NoResultError(_no_path(origin, target, max_hops, when, complete))
     explained.sort(key=lambda steps: (len(steps), [hop.end.name for hop in steps]))
-    return Paths(origin, target, max_hops, as_of, tuple(explained), len(found) > limit)
+    # A search that ran out of steps may have missed paths: the list is cut, like one past the limit.
+    return Paths(origin, target, max_hops, as_of, tuple(explained), len(found) > limit or not complete)
+
+
+def _no_path(origin: EntityRef, target: EntityRef, max_hops: int, when: str, complete: bool) -> str:
+    from sco_graph.escape import visible
+
+    ends = f"{visible(origin.name)} and {visible(target.name)}{when}"
+    if complete:
+        return f"no path of at most {max_hops} hops links {ends}"
+    from sco_graph.paths import STEP_BUDGET
+
+    return f"no path linking {ends} was found in the first {STEP_BUDGET:,} steps of the search; lower --max-hops"
 
 
 # ------------------------------------------------------------------ timeline
@@ -517,13 +533,22 @@ def stats(graph: Graph, top: int = 10) -> Stats:
 
 # ------------------------------------------------------------------ pictures
 def network_edges(
-    graph: Graph, names: Iterable[str] = (), depth: int = 1, as_of: PartialDate | None = None
+    graph: Graph,
+    names: Iterable[str] = (),
+    depth: int = 1,
+    as_of: PartialDate | None = None,
+    max_nodes: int | None = None,
 ) -> tuple[tuple[EntityRef, ...], list[Edge]]:
-    """The relations around the named entities up to ``depth`` hops (every relation with no names)."""
+    """The relations around the named entities up to ``depth`` hops (every relation with no names).
+
+    Refuses, before collecting a single relation, when the neighbourhood holds
+    more than ``max_nodes`` entities: the path index counts them cheaply.
+    """
     if not 1 <= depth <= 4:
         raise UsageError(f"--depth must be between 1 and 4 ({depth} given)")
     day = _day(as_of)
     subjects = tuple(graph.resolve(name) for name in names)
+    _check_picture_size(graph, subjects, depth, day, max_nodes)
     if not subjects:
         from sco_graph.relations import all_edges
 
@@ -543,3 +568,24 @@ def network_edges(
         if not frontier:
             break
     return subjects, list(found.values())
+
+
+def _check_picture_size(
+    graph: Graph, subjects: tuple[EntityRef, ...], depth: int, day: dt.date | None, max_nodes: int | None
+) -> None:
+    """Refuse a picture whose neighbourhood is past the drawing limit, counting no further than the limit."""
+    from sco_graph.draw import MAX_NODES
+    from sco_graph.mirror import path_index
+    from sco_graph.paths import linked_count, neighbourhood_size
+
+    limit = MAX_NODES if max_nodes is None else max_nodes
+    index = path_index(graph)
+    ordinal = day.toordinal() if day else None
+    if subjects:
+        starts = [number for subject in subjects if (number := index.id_of(subject.iri)) is not None]
+        size = neighbourhood_size(index, starts, day=ordinal, depth=depth, above=limit)
+    else:
+        size = linked_count(index, day=ordinal, above=limit)
+    if size > limit:
+        fewer = "lower --depth or name fewer entities" if subjects else "name an entity to draw around"
+        raise UsageError(f"the picture would have more than {limit} nodes; {fewer}")

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 import pytest
 
 from sco_graph.errors import ExitCode
+from sco_graph.model import TURTLE_PREFIXES
 
 from .conftest import Invoke
 
@@ -139,3 +140,33 @@ def test_bad_picture_requests_fail_cleanly(cli: Invoke, args: list[str]) -> None
     assert result.exit_code in (ExitCode.USAGE, ExitCode.UNKNOWN_NAME)
     assert result.stderr.startswith("sco-graph: error: ")
     assert "Traceback" not in result.output
+
+
+def test_a_timeline_from_the_first_to_the_last_day_of_the_calendar_draws(cli: Invoke, tmp_path: Path) -> None:
+    evidence = 'sco:evidence [ sco:source src:s0 ; sco:quote "q" ]'
+    data = tmp_path / "edges.ttl"
+    data.write_text(
+        TURTLE_PREFIXES
+        + 'src:s0 a sco:Article ; schema:publisher "W" ; schema:datePublished "2024-01-01"^^xsd:date .\n'
+        + "".join(f'e:{key} a sco:Person ; rdfs:label "{key.title()}" ; {evidence} .\n' for key in ("ann", "bob"))
+        + "".join(
+            f"ev:{key} a sco:Meeting ; sco:date {date} ; sco:participant e:ann, e:bob ; {evidence} .\n"
+            for key, date in (("first", '"0001-01-01"^^xsd:date'), ("last", '"9999"^^xsd:gYear'))
+        ),
+        encoding="utf-8",
+    )
+    for name in ("span.svg", "span.png"):
+        draw(cli, "--no-bundled", "--data", str(data), "timeline", "Ann", "--output", str(tmp_path / name))
+    root = ElementTree.parse(tmp_path / "span.svg").getroot()
+    shown = [" ".join(element.itertext()) for element in root.iter() if element.tag.endswith("text")]
+    assert any(text.startswith("Timeline of Ann") for text in shown)
+    assert any(text.startswith("9") for text in shown)  # the axis reaches the last millennium
+
+
+def test_a_picture_never_replaces_an_existing_file(cli: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "kept.png"
+    path.write_bytes(b"mine")
+    result = cli("draw", "CIS", "--output", str(path))
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == f"sco-graph: error: {path} exists; use --force to overwrite it\n"
+    assert path.read_bytes() == b"mine"
