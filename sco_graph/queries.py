@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from sco_graph.dates import PartialDate
-from sco_graph.errors import NoResultError, UsageError
+from sco_graph.errors import DataError, NoResultError, UsageError
 from sco_graph.graph import Graph, period_of, values_clause
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, STATUSES
 from sco_graph.relations import (
@@ -45,7 +45,7 @@ from sco_graph.results import (
     Timeline,
     WhoMet,
 )
-from sco_graph.terms import IRI
+from sco_graph.terms import IRI, Row
 
 EVENT_TYPE_NAMES = tuple(sorted(set(EVENT_TYPES.values())))
 ENTITY_TYPE_NAMES = tuple(sorted(set(ENTITY_TYPES.values())))
@@ -475,6 +475,21 @@ BETWEENNESS_EXACT_UP_TO = 2000
 BETWEENNESS_SAMPLE = 500
 
 
+def _count(rows: list[Row]) -> int:
+    """The ``?n`` of an aggregate's single row; a store that answers something else is not trusted."""
+    from sco_graph.escape import visible
+
+    if not rows:
+        return 0
+    value = rows[0].get("n")
+    if value is None:
+        return 0
+    try:
+        return int(value.value)
+    except ValueError:
+        raise DataError(f"the store answered a count that is not an integer: {visible(value.value[:40])}") from None
+
+
 def stats(graph: Graph, top: int = 10) -> Stats:
     """Counts by type, the most connected entities and the dates covered."""
     if not 0 <= top <= 1000:
@@ -487,13 +502,13 @@ def stats(graph: Graph, top: int = 10) -> Stats:
         )
         counts: Counter[str] = Counter()
         for row in rows:
-            counts[classes[row["t"].value]] += int(row["n"].value)
+            counts[classes[row["t"].value]] += _count([row])
         return dict(sorted(counts.items()))
 
     from sco_graph.mirror import path_index
 
-    triples = int(graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
-    sources = int(graph.store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sco:Article }")[0]["n"].value)
+    triples = _count(graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    sources = _count(graph.store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sco:Article }"))
     network: nx.Graph[str] = nx.Graph()
     network.add_edges_from(path_index(graph).pairs())
     # Exact betweenness costs nodes x links; past a few thousand nodes a fixed sample estimates it.
