@@ -40,13 +40,11 @@ def open_graph(data: list[Path] | None = None, bundled: bool = True, endpoint: s
         if data or not bundled:
             raise UsageError("--endpoint replaces the local data: drop --data and --no-bundled")
         return Graph(RemoteStore(endpoint))
-    from sco_graph.cache import open_compiled
+    from sco_graph.cache import open_compiled, open_names
 
     files = input_files(data, bundled)
     description = "bundled data" if bundled and not data else f"{len(files)} data files"
     store, entry = open_compiled(files, description)
     if entry is None:
         return Graph(store)
-    from sco_graph.nameindex import IndexedNames
-
-    return Graph(store, IndexedNames(entry / "names.sqlite"), entry)
+    return Graph(store, open_names(entry), entry)

@@ -555,14 +555,19 @@ def cache_info(fmt: FormatOption = "table") -> None:
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Delete every compiled store; the next run compiles the data again.
+    """Delete every compiled store no other run is using; the next run compiles the data again.
 
     Example: sco-graph cache clear
     """
     from sco_graph import cache
 
-    removed = cache.clear()
-    sys.stderr.write(f"{PROG}: removed {removed} compiled store{'s' if removed != 1 else ''}\n")
+    cleared = cache.clear()
+    message = f"removed {cleared.removed} compiled store{'s' if cleared.removed != 1 else ''}"
+    if cleared.in_use:
+        message += f"; {cleared.in_use} in use, left in place"
+    if cleared.building:
+        message += f"; {cleared.building} being built, left in place"
+    sys.stderr.write(f"{PROG}: {message}\n")
 
 
 def main() -> None:

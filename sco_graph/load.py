@@ -7,13 +7,20 @@ used, so a bad file never leaves a half-loaded graph behind.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sco_graph.dates import DATATYPE_PRECISION, PartialDate
-from sco_graph.errors import DataError, StorageError
+from sco_graph.errors import DataError, ScoGraphError, StorageError
+from sco_graph.escape import one_line
 
 if TYPE_CHECKING:
+    import hashlib
+
     import pyoxigraph
 
 # File endings sco-graph reads, and the RDF format of each.
@@ -25,6 +32,31 @@ FORMATS: dict[str, str] = {
 }
 # Files in the bundled data folder that describe the data rather than being part of it.
 NOT_DATA = {"shapes.ttl"}
+# pyoxigraph's parser refuses a single token (a literal, an IRI) longer than this.
+TOKEN_LIMIT = 16 << 20
+# Errors of the disk rather than of the data: a compiled store that cannot be written falls back to memory.
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT}
+_STORAGE_WORDS = ("io error", "no space left", "disk quota", "read-only file system", "disk is full", "disk i/o error")
+
+
+class CacheWriteError(StorageError):
+    """The compiled store could not be written or read (disk full, I/O error); the data itself is fine."""
+
+
+def storage_failure(error: BaseException) -> bool:
+    """Whether ``error`` (from pyoxigraph, SQLite or the OS) is a failure of the disk rather than of the data."""
+    if isinstance(error, CacheWriteError):
+        return True
+    if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
+        return True
+    text = str(error).lower()
+    return any(word in text for word in _STORAGE_WORDS)
+
+
+def shown(path: Path | str, limit: int = 160) -> str:
+    """A path for a one-line message: control characters escaped, an over-long path shortened in the middle."""
+    text = one_line(str(path))
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
 
 
 def bundled_data_dir() -> Path:
@@ -45,40 +77,90 @@ def shapes_file() -> Path:
     return bundled_data_dir() / "shapes.ttl"
 
 
+def _mode(path: Path) -> int:
+    """The file type of ``path`` (symbolic links followed); a clean error when it cannot be looked at."""
+    try:
+        return path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise StorageError(f"{shown(path)}: no such file or folder") from None
+    except OSError as error:  # a name too long, a loop of links, a folder that cannot be searched
+        raise StorageError(f"{shown(path)}: cannot read ({error.strerror or error})") from None
+
+
+def _files_below(folder: Path) -> list[Path]:
+    try:
+        children = sorted(folder.rglob("*"))
+    except OSError as error:
+        raise StorageError(f"{shown(folder)}: cannot read ({error.strerror or error})") from None
+    found = [child for child in children if child.suffix.lower() in FORMATS and child.is_file()]
+    if not found:
+        raise DataError(f"{shown(folder)}: the folder holds no .ttl, .nt or .jsonld file")
+    return found
+
+
 def collect(paths: list[Path]) -> list[Path]:
-    """Expand folders into the RDF files below them; check that every file exists."""
+    """Expand folders into the RDF files below them; check that every file exists and is a regular file.
+
+    A FIFO, a device (``/dev/zero``) or a socket is refused before it is opened, so a
+    data path can never hang a run or fill the memory.
+    """
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(child for child in path.rglob("*") if child.is_file() and child.suffix.lower() in FORMATS)
-            if not found:
-                raise DataError(f"{path}: the folder holds no .ttl, .nt or .jsonld file")
-            files.extend(found)
-        elif path.is_file():
+        mode = _mode(path)
+        if stat.S_ISDIR(mode):
+            files.extend(_files_below(path))
+        elif stat.S_ISREG(mode):
             if path.suffix.lower() not in FORMATS:
-                raise DataError(f"{path}: unknown file type {path.suffix or '(none)'}; use .ttl, .nt or .jsonld")
+                raise DataError(
+                    f"{shown(path)}: unknown file type {one_line(path.suffix) or '(none)'}; use .ttl, .nt or .jsonld"
+                )
             files.append(path)
-        elif path.exists():
-            raise StorageError(f"{path}: not a regular file or folder")
         else:
-            raise StorageError(f"{path}: no such file or folder")
-    return [file.resolve() for file in files]
+            raise StorageError(f"{shown(path)}: not a regular file or folder")
+    try:
+        return [file.resolve() for file in files]
+    except OSError as error:
+        raise StorageError(f"cannot resolve a data path ({error.strerror or error})") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device) is refused without blocking on it."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except PermissionError:
+        raise StorageError(f"{shown(path)}: permission denied") from None
+    except OSError as error:
+        raise StorageError(f"{shown(path)}: cannot read ({error.strerror or error})") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise StorageError(f"{shown(path)}: not a regular file")
+            return stream.read()
+        except OSError as error:
+            raise StorageError(f"{shown(path)}: cannot read ({error.strerror or error})") from None
+        except MemoryError:
+            raise StorageError(f"{shown(path)}: too large to read into memory") from None
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """``raw`` as UTF-8 text (a byte-order mark is allowed); invalid bytes are reported at file:line:column."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        raise DataError(
+            "", f"{shown(path)}:{line}:{column}", f"not UTF-8 text (byte 0x{raw[error.start]:02x})"
+        ) from None
 
 
 def read_text(path: Path) -> str:
     """Read a data file as UTF-8 (a byte-order mark is allowed)."""
-    try:
-        raw = path.read_bytes()
-    except PermissionError:
-        raise StorageError(f"{path}: permission denied") from None
-    except OSError as error:
-        raise StorageError(f"{path}: cannot read ({error.strerror or error})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise DataError("", f"{path}:{line}:{column}", f"not UTF-8 text (byte 0x{raw[error.start]:02x})") from None
+    return decode(path, read_bytes(path))
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of byte ``offset``."""
+    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
 
 
 def _format(path: Path) -> pyoxigraph.RdfFormat:
@@ -100,9 +182,11 @@ def parse_file(path: Path) -> list[pyoxigraph.Quad]:
         quads = list(ox.parse(text, format=_format(path), base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
         message = _clean_message(error.msg or str(error))
-        raise DataError("", f"{path}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
-    except ValueError as error:  # JSON-LD errors carry no position
-        raise DataError("", f"{path}:1:1", _clean_message(str(error))) from None
+        raise DataError("", f"{shown(path)}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
+    except (ValueError, OSError) as error:  # JSON-LD errors carry no position
+        raise DataError("", f"{shown(path)}:1:1", _clean_message(str(error))) from None
+    except MemoryError as error:
+        raise _too_long(path, text.encode("utf-8"), len(text.encode("utf-8")), error) from None
     _check_dates(path, quads)
     return quads
 
@@ -125,7 +209,9 @@ def _check_dates(path: Path, quads: list[pyoxigraph.Quad]) -> None:
             try:
                 PartialDate.from_literal(term.value, term.datatype.value)
             except ValueError as error:
-                raise DataError("", str(path), f"ill-typed literal in a triple about {quad.subject}: {error}") from None
+                raise DataError(
+                    "", shown(path), f"ill-typed literal in a triple about {quad.subject}: {error}"
+                ) from None
 
 
 _DATE_PROPERTIES = " ".join(
@@ -150,28 +236,59 @@ _BAD_DATES = f"""SELECT ?s ?o WHERE {{
   FILTER(!BOUND(?ok)) }} LIMIT 1"""
 
 
-def load_into(store: pyoxigraph.Store, files: list[Path]) -> None:
+def _too_long(path: Path, data: bytes, consumed: int, error: MemoryError) -> ScoGraphError:
+    """A token over the parser's limit: report where it starts (it began at least the limit before)."""
+    if "maximal size" not in str(error):
+        return StorageError(f"{shown(path)}: not enough memory to load the file")
+    inside = max(0, min(len(data), consumed) - TOKEN_LIMIT)  # the parser had buffered the limit of one token
+    line_start = data.rfind(b"\n", 0, inside) + 1
+    opening = max(data.rfind(mark, line_start, inside + 1) for mark in (b'"', b"'", b"<"))
+    line, column = _position(data, opening if opening >= 0 else inside)
+    return DataError("", f"{shown(path)}:{line}:{column}", "a literal or IRI longer than 16 MB (the parser's limit)")
+
+
+def _bulk_load(store: pyoxigraph.Store, file: Path, data: bytes) -> None:
+    """Load one file's bytes; data errors become :class:`DataError`, disk errors :class:`CacheWriteError`."""
+    from sco_graph.progress import counting_reader, task
+
+    consumed = [0]
+    try:
+        with task(f"Compiling {file.name}", total=len(data)) as report:
+
+            def advance(amount: int) -> None:
+                consumed[0] += amount
+                report(amount)
+
+            reader = counting_reader(data, advance)
+            store.bulk_load(input=reader, format=_format(file), base_iri=file.resolve().as_uri())
+    except SyntaxError as error:
+        message = _clean_message(error.msg or str(error))
+        raise DataError("", f"{shown(file)}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
+    except MemoryError as error:
+        raise _too_long(file, data, consumed[0], error) from None
+    except (OSError, RuntimeError) as error:
+        if storage_failure(error):
+            raise CacheWriteError(f"cannot write the compiled store ({one_line(str(error))})") from None
+        raise DataError("", f"{shown(file)}:1:1", _clean_message(str(error))) from None
+    except ValueError as error:
+        raise DataError("", f"{shown(file)}:1:1", _clean_message(str(error))) from None
+
+
+def load_into(store: pyoxigraph.Store, files: list[Path], seen: Callable[[Path, bytes], None] | None = None) -> None:
     """Load ``files`` into a fresh ``store`` strictly; the caller discards the store on error.
 
-    Parsing and loading run inside pyoxigraph, without a Python object per triple,
-    so a million triples load in seconds.
+    Each file is read once; ``seen`` gets the very bytes that are loaded (the cache
+    hashes them, so a compiled store's key always matches its content). Parsing and
+    loading run inside pyoxigraph, without a Python object per triple, so a million
+    triples load in seconds.
     """
     import pyoxigraph as ox
 
-    from sco_graph.progress import counting_reader, task
-
     for file in files:
-        data = read_text(file).encode("utf-8")
-        try:
-            with task(f"Compiling {file.name}", total=len(data)) as advance:
-                store.bulk_load(
-                    input=counting_reader(data, advance), format=_format(file), base_iri=file.resolve().as_uri()
-                )
-        except SyntaxError as error:
-            message = _clean_message(error.msg or str(error))
-            raise DataError("", f"{file}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
-        except (ValueError, OSError) as error:
-            raise DataError("", f"{file}:1:1", _clean_message(str(error))) from None
+        raw = read_bytes(file)
+        if seen is not None:
+            seen(file, raw)
+        _bulk_load(store, file, decode(file, raw).encode("utf-8"))
     answer = store.query("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + _BAD_DATES)
     assert isinstance(answer, ox.QuerySolutions)
     bad = list(answer)
@@ -191,30 +308,52 @@ def parse_files(files: list[Path]) -> list[pyoxigraph.Quad]:
     return quads
 
 
-def fingerprint(files: list[Path]) -> str:
-    """A cheap key from each file's path, size and modification time."""
-    parts = ["sco-graph-fingerprint-1"]
+def file_stats(files: list[Path]) -> list[os.stat_result]:
+    """Each file's status, for :func:`fingerprint`."""
+    found = []
     for file in files:
         try:
-            info = file.stat()
+            found.append(file.stat())
         except OSError as error:
-            raise StorageError(f"{file}: cannot read ({error.strerror or error})") from None
-        parts.append(f"{file}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}")
+            raise StorageError(f"{shown(file)}: cannot read ({error.strerror or error})") from None
+    return found
+
+
+def fingerprint(files: list[Path], stats: list[os.stat_result] | None = None) -> str:
+    """A cheap key from each file's path, device, inode, size, modification and change times.
+
+    The change time (ctime) cannot be set by users, so an unchanged fingerprint
+    proves unchanged content, provided it was recorded after the last change
+    had settled (see :mod:`sco_graph.cache`).
+    """
+    parts = ["sco-graph-fingerprint-2"]
+    for file, info in zip(files, stats or file_stats(files), strict=True):
+        parts.append(f"{file}|{info.st_dev}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}")
     return "\n".join(parts)
+
+
+class ContentHash:
+    """The key of a compiled store: a SHA-256 of the format version and of each input file's path and bytes."""
+
+    def __init__(self, version: str) -> None:
+        import hashlib
+
+        self._digest: hashlib._Hash = hashlib.sha256(f"sco-graph-content-{version}\0".encode())
+        self.sizes: list[int] = []
+
+    def update(self, file: Path, data: bytes) -> None:
+        self._digest.update(f"{file}\0".encode())
+        self._digest.update(data)
+        self._digest.update(b"\0")
+        self.sizes.append(len(data))
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
 
 
 def content_hash(files: list[Path], version: str) -> str:
     """The key of a compiled store: the content (and location) of every input file."""
-    import hashlib
-
-    digest = hashlib.sha256(f"sco-graph-content-{version}\0".encode())
+    digest = ContentHash(version)
     for file in files:
-        digest.update(f"{file}\0".encode())
-        try:
-            with file.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-        except OSError as error:
-            raise StorageError(f"{file}: cannot read ({error.strerror or error})") from None
-        digest.update(b"\0")
+        digest.update(file, read_bytes(file))
     return digest.hexdigest()

@@ -110,37 +110,77 @@ class PathIndex:
         return found
 
     # -------------------------------------------------------------- persistence
+    # paths.bin: a JSON header line (version, counts, a BLAKE2b digest of the rest), the node IRIs one
+    # a line, then the four arrays. It is written beside a compiled store after the store's manifest,
+    # so it carries its own checksum; a damaged or foreign file is ignored and rebuilt.
     def save(self, folder: Path) -> None:
+        import hashlib
+
+        body = "\n".join(self.nodes).encode("utf-8") + b"\n"
+        body += b"".join(values.tobytes() for values in (self.offsets, self.targets, self.first, self.last))
+        digest = hashlib.blake2b(body).hexdigest()
+        header = {"version": 2, "nodes": len(self.nodes), "entries": len(self.targets), "blake2b": digest}
         temporary = folder / f".paths-{os.getpid()}.tmp"
-        with temporary.open("wb") as stream:
-            header = json.dumps({"version": 1, "nodes": len(self.nodes), "entries": len(self.targets)})
-            stream.write(header.encode() + b"\n")
-            stream.write("\n".join(self.nodes).encode("utf-8") + b"\n")
-            for values in (self.offsets, self.targets, self.first, self.last):
-                values.tofile(stream)
-        temporary.replace(folder / "paths.bin")
+        try:
+            with temporary.open("xb") as stream:
+                stream.write(json.dumps(header).encode() + b"\n" + body)
+            temporary.replace(folder / "paths.bin")
+        finally:
+            temporary.unlink(missing_ok=True)  # a full disk leaves no temporary file behind
 
     @classmethod
     def load(cls, folder: Path) -> PathIndex | None:
+        """The saved index, or None when it is missing, damaged or of another version."""
+        data = _read_regular(folder / "paths.bin")
+        if data is None:
+            return None
         try:
-            data = (folder / "paths.bin").read_bytes()
-            header_end = data.index(b"\n")
-            header = json.loads(data[:header_end])
-            count, entries = int(header["nodes"]), int(header["entries"])
-            position = header_end + 1
-            nodes = data[position:].split(b"\n", count)[:count] if count else []
-            position += sum(len(node) + 1 for node in nodes)
-            arrays = []
-            for typecode, length in (("q", count + 1), ("i", entries), ("i", entries), ("i", entries)):
-                values = array(typecode)
-                size = values.itemsize * length
-                values.frombytes(data[position : position + size])
-                position += size
-                arrays.append(values)
-            if header.get("version") != 1 or position != len(data):
-                return None
-            return cls([node.decode("utf-8") for node in nodes], *arrays)
-        except (OSError, ValueError, KeyError):
+            return cls._decode(data)
+        except (ValueError, KeyError, TypeError, OverflowError, MemoryError):
+            return None
+
+    @classmethod
+    def _decode(cls, data: bytes) -> PathIndex | None:
+        import hashlib
+
+        header_end = data.index(b"\n", 0, 4096)
+        header = json.loads(data[:header_end])
+        count, entries = int(header["nodes"]), int(header["entries"])
+        body = memoryview(data)[header_end + 1 :]
+        arrays_size = 8 * (count + 1) + 4 * 3 * entries
+        # Counts are checked against the file's size before anything is allocated from them.
+        if header.get("version") != 2 or not (count >= 0 and entries >= 0 and arrays_size + count <= len(body)):
+            return None
+        if hashlib.blake2b(body).hexdigest() != header.get("blake2b"):
+            return None
+        names_end = len(body) - arrays_size
+        nodes = bytes(body[:names_end]).decode("utf-8").split("\n")
+        if nodes[-1] != "" or len(nodes) != count + 1:
+            return None
+        arrays, position = [], names_end
+        for typecode, length in (("q", count + 1), ("i", entries), ("i", entries), ("i", entries)):
+            values = array(typecode)
+            values.frombytes(body[position : position + values.itemsize * length])
+            position += values.itemsize * length
+            arrays.append(values)
+        offsets, targets = arrays[0], arrays[1]
+        if offsets[0] != 0 or offsets[-1] != entries or (entries and not 0 <= min(targets) <= max(targets) < count):
+            return None
+        return cls(nodes[:-1], *arrays)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes, never through a symbolic link or from a device; None when unreadable."""
+    import stat
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            return stream.read() if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+        except OSError:
             return None
 
 

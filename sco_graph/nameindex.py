@@ -2,15 +2,19 @@
 
 Resolving a name then costs a few indexed look-ups instead of loading and
 normalising every name on each run, which keeps lookups instant on data with
-hundreds of thousands of entities.
+hundreds of thousands of entities. The index is opened read-only and
+immutable (never written after its build); damage found while reading it is
+handed to the caller's ``damaged`` callback, which removes the cache entry and
+stops with a clean error rather than a traceback on every run.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from sco_graph.resolve import Entry, Names, normalize, transliteration_key
 
@@ -47,40 +51,60 @@ def write_index(entries: Iterable[Entry], path: Path) -> None:
         connection.close()
 
 
+def _refuse(error: Exception) -> NoReturn:
+    raise error
+
+
 class IndexedNames(Names):
     """Names resolved through the SQLite index of a compiled store."""
 
-    def __init__(self, path: Path) -> None:
-        self._connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    def __init__(self, path: Path, damaged: Callable[[Exception], NoReturn] = _refuse) -> None:
+        self._path = path
+        self._damaged = damaged
+        self._connection: sqlite3.Connection | None = None
         self._cache: dict[str, Entry | None] = {}
+
+    def _rows(self, query: str, parameters: tuple[str, ...] = ()) -> list[Any]:
+        """Every row of ``query``; a damaged or vanished index goes to the ``damaged`` callback."""
+        try:
+            if self._connection is None:
+                self._connection = sqlite3.connect(f"{self._path.as_uri()}?mode=ro&immutable=1", uri=True)
+            return self._connection.execute(query, parameters).fetchall()
+        except (sqlite3.DatabaseError, ValueError, TypeError) as error:  # bad rows raise ValueError/TypeError
+            self._damaged(error)
 
     def get(self, iri: str) -> Entry | None:
         if iri not in self._cache:
-            row = self._connection.execute(
-                "SELECT iri, name, type, aliases FROM entity WHERE iri = ?", (iri,)
-            ).fetchone()
-            self._cache[iri] = _entry(row) if row else None
+            rows = self._rows("SELECT iri, name, type, aliases FROM entity WHERE iri = ?", (iri,))
+            self._cache[iri] = self._entry(rows[0]) if rows else None
         return self._cache[iri]
 
     def entries(self) -> Iterable[Entry]:
-        return [_entry(row) for row in self._connection.execute("SELECT iri, name, type, aliases FROM entity")]
+        return [self._entry(row) for row in self._rows("SELECT iri, name, type, aliases FROM entity")]
 
     def _with_key(self, key: str) -> set[str]:
-        return {iri for (iri,) in self._connection.execute("SELECT iri FROM name WHERE key = ?", (key,))}
+        return {str(iri) for (iri,) in self._rows("SELECT iri FROM name WHERE key = ?", (key,))}
 
     def _with_loose(self, loose: str) -> set[str]:
-        return {iri for (iri,) in self._connection.execute("SELECT iri FROM name WHERE loose = ?", (loose,))}
+        return {str(iri) for (iri,) in self._rows("SELECT iri FROM name WHERE loose = ?", (loose,))}
 
     def _with_word(self, word: str, prefix: bool) -> Iterable[tuple[str, str]]:
         if prefix:
-            rows = self._connection.execute(
-                "SELECT key, iri FROM word WHERE word >= ? AND word < ?", (word, word + "\U0010ffff")
-            )
+            rows = self._rows("SELECT key, iri FROM word WHERE word >= ? AND word < ?", (word, word + "\U0010ffff"))
         else:
-            rows = self._connection.execute("SELECT key, iri FROM word WHERE word = ?", (word,))
-        return [(key, iri) for key, iri in rows]
+            rows = self._rows("SELECT key, iri FROM word WHERE word = ?", (word,))
+        return [(str(key), str(iri)) for key, iri in rows]
+
+    def _entry(self, row: Any) -> Entry:
+        try:
+            return _entry(row)
+        except (ValueError, TypeError) as error:  # a damaged row: not the JSON or the types written
+            self._damaged(error)
 
 
 def _entry(row: tuple[str, str, str, str]) -> Entry:
     iri, name, kind, aliases = row
-    return Entry(iri, name, kind, tuple(json.loads(aliases)))
+    listed = json.loads(aliases)
+    if not all(isinstance(value, str) for value in (iri, name, kind)) or not isinstance(listed, list):
+        raise TypeError("a row of the name index is not as written")
+    return Entry(iri, name, kind, tuple(str(alias) for alias in listed))
