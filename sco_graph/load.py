@@ -226,14 +226,15 @@ _DATE_PROPERTIES = " ".join(
         "https://schema.org/datePublished",
     )
 )
-# Dates the model reads whose lexical form is not a real date of their datatype (the cast fails).
+# Dates the model reads that are not real dates of their datatype (the cast fails), carry a time zone,
+# or fall outside the years 0001 to 9999 that sco-graph can compare and print.
 _BAD_DATES = f"""SELECT ?s ?o WHERE {{
   VALUES ?p {{ {_DATE_PROPERTIES} }}
   ?s ?p ?o .
   FILTER(isLiteral(?o) && datatype(?o) IN (xsd:date, xsd:gYearMonth, xsd:gYear))
   BIND(IF(datatype(?o) = xsd:date, xsd:date(str(?o)),
        IF(datatype(?o) = xsd:gYear, xsd:gYear(str(?o)), xsd:gYearMonth(str(?o)))) AS ?ok)
-  FILTER(!BOUND(?ok)) }} LIMIT 1"""
+  FILTER(!BOUND(?ok) || !REGEX(STR(?o), "^[0-9]{{4}}(-[0-9]{{2}}){{0,2}}$") || STRSTARTS(STR(?o), "0000")) }} LIMIT 1"""
 
 
 def _too_long(path: Path, data: bytes, consumed: int, error: MemoryError) -> ScoGraphError:

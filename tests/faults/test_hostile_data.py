@@ -88,3 +88,17 @@ def test_an_unreadable_file_gives_a_clean_error(tmp_path: Path) -> None:
     path.chmod(0)
     [error] = clean(run(tmp_path / "cache", "--data", str(path), "stats"), ExitCode.IO_ERROR, lines=1)
     assert "permission denied" in error
+
+
+@pytest.mark.parametrize(
+    "date", ['"0000"^^xsd:gYear', '"-0001"^^xsd:gYear', '"10000"^^xsd:gYear', '"2020-01-01Z"^^xsd:date']
+)
+def test_data_dates_outside_the_calendar_are_invalid_data(tmp_path: Path, date: str) -> None:
+    path = tmp_path / "dates.ttl"
+    path.write_text(
+        "@prefix sco: <https://w3id.org/sco-graph/def#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<#m> a sco:Meeting ; rdfs:label "m" ; sco:date {date} .\n',
+        encoding="utf-8",
+    )
+    [error] = clean(run(tmp_path / "cache", "--data", str(path), "timeline"), ExitCode.INVALID_DATA, lines=1)
+    assert "dates.ttl" in error
