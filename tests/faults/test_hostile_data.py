@@ -97,7 +97,8 @@ def test_data_dates_outside_the_calendar_are_invalid_data(tmp_path: Path, date: 
     path = tmp_path / "dates.ttl"
     path.write_text(
         "@prefix sco: <https://w3id.org/sco-graph/def#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        f'@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<#m> a sco:Meeting ; rdfs:label "m" ; sco:date {date} .\n',
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<#m> a sco:Meeting ; rdfs:label "m" ; sco:date {date} .\n',
         encoding="utf-8",
     )
     [error] = clean(run(tmp_path / "cache", "--data", str(path), "timeline"), ExitCode.INVALID_DATA, lines=1)
