@@ -325,7 +325,7 @@ def fingerprint(files: list[Path], stats: list[os.stat_result] | None = None) ->
 
     The change time (ctime) cannot be set by users, so an unchanged fingerprint
     proves unchanged content, provided it was recorded after the last change
-    had settled (see :mod:`sco_graph.cache`).
+    had settled (see :mod:`sco_graph.cache.index`).
     """
     parts = ["sco-graph-fingerprint-2"]
     for file, info in zip(files, stats or file_stats(files), strict=True):

@@ -151,7 +151,7 @@ def test_same_size_edits_with_the_old_modification_time_are_seen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCO_GRAPH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # record the fingerprint at once
+    monkeypatch.setattr("sco_graph.cache.index.SETTLED_NS", 0)  # record the fingerprint at once
     data = _write(tmp_path / "mine.ttl", "Ada Analyst")
     first = api.open_graph([data], bundled=False)
     assert first.resolve("Ada").name == "Ada Analyst"

@@ -201,7 +201,8 @@ def test_a_damaged_database_file_is_rebuilt(tmp_path: Path) -> None:
 def test_a_large_damaged_table_is_caught_by_its_stamp(
     own_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cache, "CHECKSUM_BUDGET", 0)  # no checksums: the files' stamps must catch the write
+    # No checksums: the files' stamps must catch the write.
+    monkeypatch.setattr("sco_graph.cache.manifest.CHECKSUM_BUDGET", 0)
     big = big_file(tmp_path)
     expected = queries.stats(api.open_graph([big]), top=0).triples
     [entry] = [entry for entry in entries(own_cache) if (entry / "store").is_dir()]
