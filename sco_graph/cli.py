@@ -474,14 +474,16 @@ def sparql(
     file: Annotated[Path | None, typer.Option("--file", help="Read the query from this file (.rq).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Stop the query after this many seconds.")] = 30.0,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many rows.")] = 1000,
+    memory: Annotated[
+        int, typer.Option("--memory", help="Stop the query when it needs more than this many MiB of memory.")
+    ] = 1024,
     fmt: FormatOption = "table",
 ) -> None:
     """Run a read-only SPARQL query; updates, SERVICE and FROM are refused before anything runs.
 
     Example: sco-graph sparql 'SELECT ?name WHERE { ?p a sco:Person ; rdfs:label ?name }'
     """
-    from sco_graph.load import read_text
-    from sco_graph.sparql import check_read_only
+    from sco_graph.sparql import check_read_only, read_query
 
     if (query is None) == (file is None):
         raise typer.BadParameter("give a query or --file, not both and not neither")
@@ -489,11 +491,13 @@ def sparql(
         raise typer.BadParameter(f"--timeout must be more than 0 and at most 3600 seconds ({timeout:g} given)")
     if not 1 <= limit <= 1_000_000:
         raise typer.BadParameter(f"--limit must be between 1 and 1000000 ({limit} given)")
+    if not 16 <= memory <= 1_048_576:
+        raise typer.BadParameter(f"--memory must be between 16 and 1048576 MiB ({memory} given)")
     if query is None:
         assert file is not None
-        query = read_text(file)
+        query = read_query(file)
     text = check_read_only(query)
-    result = _graph().store.run(text, limit, timeout)
+    result = _graph().store.run(text, limit, timeout, memory_mib=memory)
     _show(result, _format(fmt))
     if result.truncated:
         sys.stderr.write(f"{PROG}: results cut at {limit} rows; raise --limit to see more\n")

@@ -31,7 +31,7 @@ from sco_graph.http import (
 from sco_graph.model import SPARQL_PREFIXES, XSD
 from sco_graph.results import SparqlResult
 from sco_graph.sparql import syntax_message
-from sco_graph.store import bind
+from sco_graph.store import DEFAULT_MEMORY_MIB, bind
 from sco_graph.terms import IRI, BlankNode, Literal, Row, Term
 
 __all__ = ["ENDPOINT_ENV", "RemoteError", "RemoteStore", "UnboundRow", "check_url", "parse_results"]
@@ -269,7 +269,8 @@ class RemoteStore:
             raise self._malformed("a yes/no (ASK) answer to a SELECT query")
         return parsed[1]
 
-    def run(self, query: str, limit: int, timeout: float) -> SparqlResult:
+    def run(self, query: str, limit: int, timeout: float, *, memory_mib: int = DEFAULT_MEMORY_MIB) -> SparqlResult:
+        del memory_mib  # the endpoint bounds its own memory
         answer = self._post(SPARQL_PREFIXES + query, timeout, f"{RESULTS_JSON}, application/n-triples;q=0.9")
         if not self._is_json(answer, triples_allowed=True):
             return _triples_result(answer.body, limit, shown(self.url))

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 from sco_graph.escape import json_text, visible
-from sco_graph.results import cite
+from sco_graph.results import SparqlResult, cite
 
 if TYPE_CHECKING:
     from sco_graph.cache import CacheInfo
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
         Neighbours,
         Paths,
         SearchResult,
-        SparqlResult,
         Stats,
         Timeline,
         WhoMet,
@@ -76,7 +75,11 @@ def render(result: Result, fmt: Format = "table", stream: IO[str] | None = None)
     """Write ``result`` to ``stream`` (standard output by default) in ``fmt``."""
     out = stream or sys.stdout
     kind = type(result).__name__
-    if fmt == "json":
+    if isinstance(result, SparqlResult):
+        from sco_graph.sparql_output import write_sparql
+
+        write_sparql(result, fmt, out)
+    elif fmt == "json":
         out.write(json_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "csv":
         import csv
@@ -311,33 +314,6 @@ def _report_layout(result: Report) -> list[Block]:
     return lines
 
 
-def _term_text(term: Any) -> str:
-    from sco_graph.model import short_iri
-    from sco_graph.terms import IRI, BlankNode
-
-    if isinstance(term, IRI):
-        return short_iri(term.value)
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    return str(term.value)
-
-
-def _sparql_layout(result: SparqlResult) -> list[Block]:
-    if result.kind == "ask":
-        return [Line("yes" if result.boolean else "no")]
-    rows = [[_term_text(row[name]) if name in row else "" for name in result.variables] for row in result.rows]
-    title = f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (" (cut)" if result.truncated else "")
-    return [Grid(title, list(result.variables), rows)]
-
-
-def _sparql_rows(result: SparqlResult) -> Iterable[dict[str, str]]:
-    if result.kind == "ask":
-        yield {"boolean": "true" if result.boolean else "false"}
-        return
-    for row in result.rows:
-        yield {name: (row[name].value if name in row else "") for name in result.variables}
-
-
 def _cache_layout(result: CacheInfo) -> list[Block]:
     size = f"{result.bytes / 1_048_576:.1f} MiB"
     return [
@@ -347,7 +323,6 @@ def _cache_layout(result: CacheInfo) -> list[Block]:
 
 LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
     "CacheInfo": _cache_layout,
-    "SparqlResult": _sparql_layout,
     "WhoMet": _who_met_layout,
     "Neighbours": _neighbours_layout,
     "Paths": _paths_layout,
@@ -472,7 +447,6 @@ def _stats_rows(result: Stats) -> Iterable[dict[str, str]]:
 
 CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
     "CacheInfo": lambda result: [{"folder": result.folder, "entries": str(result.entries), "bytes": str(result.bytes)}],
-    "SparqlResult": _sparql_rows,
     "WhoMet": _who_met_rows,
     "Neighbours": lambda result: _flatten(result.neighbours, result.subject.name, 1),
     "Paths": _path_rows,

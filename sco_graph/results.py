@@ -7,6 +7,7 @@ precision, and sources on every row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sco_graph.dates import PartialDate, When
@@ -429,21 +430,67 @@ class Stats(NamedTuple):
         }
 
 
-class SparqlResult(NamedTuple):
-    """The answer to a read-only SPARQL query: rows of terms (SELECT, CONSTRUCT) or a boolean (ASK)."""
+class SparqlResult:
+    """The answer to a read-only SPARQL query: rows of terms (SELECT, CONSTRUCT) or a boolean (ASK).
 
-    kind: str  # "select", "ask" or "graph"
-    variables: tuple[str, ...]
-    rows: tuple[dict[str, Any], ...]
-    boolean: bool | None = None
-    truncated: bool = False
-    limit: int = 0
+    ``rows`` is a tuple, or a one-pass iterable streamed from the query process
+    (see :mod:`sco_graph.sandbox`) whose own ``truncated`` attribute is known
+    once it has been read to the end; :attr:`truncated` reads it from there.
+    """
+
+    __slots__ = ("_rows", "_truncated", "boolean", "kind", "limit", "variables")
+
+    def __init__(  # noqa: PLR0917 - positional, like the named tuple it replaces (remote.py builds it so)
+        self,
+        kind: str,  # "select", "ask" or "graph"
+        variables: tuple[str, ...],
+        rows: Iterable[dict[str, Any]] = (),
+        boolean: bool | None = None,
+        truncated: bool = False,
+        limit: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.variables = variables
+        self._rows = rows
+        self.boolean = boolean
+        self._truncated = truncated
+        self.limit = limit
+
+    @property
+    def rows(self) -> Iterable[dict[str, Any]]:
+        """The rows: a tuple, or a stream that can be iterated once."""
+        return self._rows
+
+    @property
+    def streamed(self) -> bool:
+        """Whether :attr:`rows` is a one-pass stream rather than a tuple."""
+        return not isinstance(self._rows, tuple | list)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether rows were left out at ``limit``; for a stream, known once it has been read to the end."""
+        return self._truncated or bool(getattr(self._rows, "truncated", False))
+
+    def __repr__(self) -> str:
+        rows = "<stream>" if self.streamed else repr(self._rows)
+        return (
+            f"SparqlResult({self.kind!r}, {self.variables!r}, {rows}, {self.boolean!r}, {self.truncated!r}, "
+            f"{self.limit!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SparqlResult) or self.streamed or other.streamed:
+            return NotImplemented if not isinstance(other, SparqlResult) else self is other
+        mine = (self.kind, self.variables, tuple(self._rows), self.boolean, self.truncated, self.limit)
+        return mine == (other.kind, other.variables, tuple(other._rows), other.boolean, other.truncated, other.limit)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def as_json(self) -> JSON:
-        """The W3C SPARQL 1.1 JSON results format, plus ``truncated``."""
+        """The W3C SPARQL 1.1 JSON results format, plus ``truncated`` (reads a streamed result to its end)."""
         if self.kind == "ask":
             return {"head": {}, "boolean": self.boolean}
-        bindings = [{name: term_json(term) for name, term in row.items()} for row in self.rows]
+        bindings = [{name: term_json(term) for name, term in row.items()} for row in self._rows]
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}, "truncated": self.truncated}
 
 

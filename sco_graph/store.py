@@ -12,21 +12,18 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from sco_graph.errors import ExitCode, ScoGraphError, UsageError
 from sco_graph.model import SPARQL_PREFIXES
 from sco_graph.results import SparqlResult
+from sco_graph.sandbox import DEFAULT_MEMORY_MIB as DEFAULT_MEMORY_MIB  # noqa: PLC0414 - re-exported
+from sco_graph.sandbox import QueryMemoryError as QueryMemoryError  # noqa: PLC0414 - re-exported
+from sco_graph.sandbox import QueryTimeoutError as QueryTimeoutError  # noqa: PLC0414 - re-exported
+from sco_graph.sandbox import run_query, send_answer
 from sco_graph.terms import IRI, BlankNode, Literal, Row, Term
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     import pyoxigraph
 
-
-class QueryTimeoutError(ScoGraphError):
-    """A query that ran past its time limit."""
-
-    code = ExitCode.TIMEOUT
+    from sco_graph.sandbox import Sender
 
 
 class Store(Protocol):
@@ -38,7 +35,7 @@ class Store(Protocol):
         """Run a SELECT query (prefixes are added) with variables bound to terms."""
         ...
 
-    def run(self, query: str, limit: int, timeout: float) -> SparqlResult:
+    def run(self, query: str, limit: int, timeout: float, *, memory_mib: int = DEFAULT_MEMORY_MIB) -> SparqlResult:
         """Run a user's read-only query (project prefixes predeclared) within ``limit`` rows and ``timeout`` s."""
         ...
 
@@ -137,73 +134,44 @@ class LocalStore:
             rows.append(row)
         return rows
 
-    def run(self, query: str, limit: int, timeout: float) -> SparqlResult:
-        """Run the query in a child process, so a runaway query can be stopped at ``timeout``."""
-        import multiprocessing
+    def run(self, query: str, limit: int, timeout: float, *, memory_mib: int = DEFAULT_MEMORY_MIB) -> SparqlResult:
+        """Run a user's query in a sandboxed child process (see :mod:`sco_graph.sandbox`).
 
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=self._answer, args=(SPARQL_PREFIXES + query, limit, sender), daemon=True)
-        child.start()
-        sender.close()
-        try:
-            if not receiver.poll(timeout):
-                raise QueryTimeoutError(
-                    f"the query ran longer than {timeout:g} s and was stopped; narrow it or raise --timeout"
-                )
-            outcome, payload = receiver.recv()
-        except EOFError:
-            raise QueryTimeoutError("the query process ended without an answer") from None
-        finally:
-            if child.is_alive():
-                child.kill()
-            child.join()
-            receiver.close()
-        if outcome == "syntax":
-            from sco_graph.sparql import syntax_message
+        The child has no network, at most ``memory_mib`` MiB more memory than
+        it started with, and ``timeout`` seconds for the whole answer; rows
+        stream back lazily (read ``truncated`` after reading the rows).
+        """
+        from functools import partial
 
-            raise UsageError(syntax_message(str(payload), SPARQL_PREFIXES.count("\n")))
-        if outcome == "error":
-            raise UsageError(f"the query failed: {payload}")
-        assert isinstance(payload, SparqlResult)
-        return payload
+        work = partial(self._answer, SPARQL_PREFIXES + query, limit)
+        return run_query(work, limit, timeout, memory_mib, SPARQL_PREFIXES.count("\n"))
 
-    def _answer(self, query: str, limit: int, sender: Connection) -> None:
-        """In the child: open the store afresh (a database handle does not survive fork) and answer."""
+    def _answer(self, query: str, limit: int, sender: Sender, sandboxed: bool) -> None:
+        """In the child: open the store afresh (a database handle does not survive fork) and stream the answer."""
         import pyoxigraph as ox
 
         try:
+            if not sandboxed and _SERVICE.search(query):
+                sender.send(("refused", f"refused: {NO_SANDBOX}; queries run over the loaded data only"))
+                return
             store = ox.Store.read_only(self.location) if self.location else self._store
-            sender.send(("ok", solutions_to_result(store.query(query), limit)))
+        except Exception as error:  # noqa: BLE001 - reported to the parent, never as a traceback
+            sender.send(("error", " ".join(str(error).split())))
+            sender.close()
+            return
+        try:
+            send_answer(store.query(query), limit, sender)
         except SyntaxError as error:
             sender.send(("syntax", str(error)))
+        except MemoryError:
+            sender.send(("memory", None))
+        except PermissionError:  # the network filter at work (the store itself was opened above)
+            sender.send(("refused", "refused: the query tried to reach the network; it runs over the loaded data only"))
         except Exception as error:  # noqa: BLE001 - reported to the parent, never as a traceback
             sender.send(("error", " ".join(str(error).split())))
         finally:
             sender.close()
 
 
-def solutions_to_result(answer: object, limit: int) -> SparqlResult:
-    """Read at most ``limit`` rows of a pyoxigraph answer into a :class:`SparqlResult`."""
-    import pyoxigraph as ox
-
-    if isinstance(answer, ox.QueryBoolean):
-        return SparqlResult("ask", (), (), bool(answer), limit=limit)
-    rows: list[dict[str, Term]] = []
-    truncated = False
-    if isinstance(answer, ox.QuerySolutions):
-        variables = tuple(variable.value for variable in answer.variables)
-        for solution in answer:
-            if len(rows) == limit:
-                truncated = True
-                break
-            rows.append({name: from_oxigraph(solution[name]) for name in variables if solution[name] is not None})
-        return SparqlResult("select", variables, tuple(rows), None, truncated, limit)
-    assert isinstance(answer, ox.QueryTriples)
-    for triple in answer:
-        if len(rows) == limit:
-            truncated = True
-            break
-        rows.append({"subject": from_oxigraph(triple.subject), "predicate": from_oxigraph(triple.predicate),
-                     "object": from_oxigraph(triple.object)})  # fmt: skip
-    return SparqlResult("graph", ("subject", "predicate", "object"), tuple(rows), None, truncated, limit)
+_SERVICE = re.compile("service", re.IGNORECASE)
+NO_SANDBOX = "SERVICE is refused outright where the network sandbox is unavailable"
