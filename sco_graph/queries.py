@@ -254,7 +254,7 @@ def path(
         raise NoResultError(_no_path(origin, target, max_hops, when, complete))
     explained.sort(key=lambda steps: (len(steps), [hop.end.name for hop in steps]))
     # A search that ran out of steps may have missed paths: the list is cut, like one past the limit.
-    return Paths(origin, target, max_hops, as_of, tuple(explained), len(found) > limit or not complete)
+    return Paths(origin, target, max_hops, as_of, tuple(explained), len(found) > limit or not complete, complete)
 
 
 def _no_path(origin: EntityRef, target: EntityRef, max_hops: int, when: str, complete: bool) -> str:

@@ -221,7 +221,12 @@ def _paths_layout(result: Paths) -> list[Block]:
             plural = "s" if hop.alternatives != 1 else ""
             more = f" (+{hop.alternatives} other relation{plural})" if hop.alternatives else ""
             lines.append(Line(f"  {step}. {hop.edge.statement()}{more}"))
-    if result.truncated:
+    if not result.complete:
+        from sco_graph.paths import STEP_BUDGET
+
+        lines.append(Line(f"(the search stopped after {STEP_BUDGET:,} steps, so longer paths may be missing; "
+                          "lower --max-hops for a complete list)", "dim"))  # fmt: skip
+    elif result.truncated:
         lines.append(Line(f"(only the first {len(result.paths)} paths are shown)", "dim"))
     return lines
 

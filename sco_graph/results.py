@@ -318,6 +318,7 @@ class Paths(NamedTuple):
     as_of: PartialDate | None
     paths: tuple[tuple[Hop, ...], ...]
     truncated: bool = False
+    complete: bool = True  # False when the search ran out of work before it had looked at every candidate
 
     def as_json(self) -> JSON:
         return {
@@ -327,6 +328,7 @@ class Paths(NamedTuple):
             "max_hops": self.max_hops,
             "as_of": str(self.as_of) if self.as_of else None,
             "truncated": self.truncated,
+            "complete": self.complete,
             "paths": [{"hops": len(path), "steps": [hop.as_json() for hop in path]} for path in self.paths],
         }
 

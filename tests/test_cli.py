@@ -306,7 +306,16 @@ def test_version(cli: Invoke) -> None:
 # ------------------------------------------------------------ JSON contracts of the other commands
 CONTRACTS = {
     ("neighbours", "SCO"): {"query", "subject", "depth", "as_of", "neighbours"},
-    ("path", "Zhang Ming", "Sadyr Japarov"): {"query", "from", "to", "max_hops", "as_of", "truncated", "paths"},
+    ("path", "Zhang Ming", "Sadyr Japarov"): {
+        "query",
+        "from",
+        "to",
+        "max_hops",
+        "as_of",
+        "truncated",
+        "complete",
+        "paths",
+    },
     ("timeline", "CIS"): {"query", "subjects", "from", "to", "types", "events"},
     ("show", "CIS"): {
         "query",
