@@ -131,7 +131,9 @@ class PathIndex:
     @classmethod
     def load(cls, folder: Path) -> PathIndex | None:
         """The saved index, or None when it is missing, damaged or of another version."""
-        data = _read_regular(folder / "paths.bin")
+        from sco_graph.cache.folder import read_regular
+
+        data = read_regular(folder / "paths.bin")
         if data is None:
             return None
         try:
@@ -167,21 +169,6 @@ class PathIndex:
         if offsets[0] != 0 or offsets[-1] != entries or (entries and not 0 <= min(targets) <= max(targets) < count):
             return None
         return cls(nodes[:-1], *arrays)
-
-
-def _read_regular(path: Path) -> bytes | None:
-    """A regular file's bytes, never through a symbolic link or from a device; None when unreadable."""
-    import stat
-
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            return stream.read() if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
-        except OSError:
-            return None
 
 
 def _day_of(term: Term | None, latest: bool) -> int | None:

@@ -44,19 +44,26 @@ def cache_root() -> Path:
     return Path(user_cache_dir("sco-graph", appauthor=False))
 
 
-def read_small(path: Path, limit: int = 1 << 20) -> str | None:
-    """A small regular file's text, never through a symbolic link; None when absent or not one."""
+def read_regular(path: Path, limit: int = -1) -> bytes | None:
+    """A regular file's bytes (at most ``limit``), never through a symbolic link or from a device or pipe.
+
+    None when the file is absent, unreadable or not a regular file.
+    """
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
     with os.fdopen(descriptor, "rb") as stream:
         try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
-            return stream.read(limit).decode("utf-8", errors="replace")
+            return stream.read(limit) if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
         except OSError:
             return None
+
+
+def read_small(path: Path, limit: int = 1 << 20) -> str | None:
+    """A small regular file's text, as :func:`read_regular` reads it."""
+    data = read_regular(path, limit)
+    return data.decode("utf-8", errors="replace") if data is not None else None
 
 
 def is_real_dir(path: Path) -> bool:
