@@ -21,9 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sco_graph.dates import PartialDate
 from sco_graph.errors import StorageError, UsageError
 from sco_graph.escape import json_text, rdf_text, visible, xml_text
 from sco_graph.graph import Graph
+from sco_graph.mirror import OPEN
 from sco_graph.model import PREFIXES
 from sco_graph.terms import IRI, BlankNode, Literal, Term
 
@@ -188,18 +190,47 @@ def _graphml(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
     return {"": buffer.getvalue()}
 
 
+def _spell(edtf: str) -> tuple[str | None, str | None]:
+    """The GEXF time bounds (ISO days) of an EDTF date: every day it may cover; None where it is open.
+
+    A month or a year is widened to its first day at the start and its last day at the end.
+    """
+    if not edtf:
+        return None, None
+    first, _, last = edtf.partition("/")
+    last = last or first  # a single date covers its own days
+    start = PartialDate.parse(first).earliest().isoformat() if first != OPEN else None
+    end = PartialDate.parse(last).latest().isoformat() if last != OPEN else None
+    return start, end
+
+
+def _on_timeline(network: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """The network with each edge's ``start`` and ``end`` as GEXF time bounds drawn from its ``date``.
+
+    Attestation days never bound an edge's time, and an edge without a date has none.
+    The EDTF ``date`` and ``attested`` stay as attributes.
+    """
+    for _, _, data in network.edges(data=True):
+        del data["start"], data["end"]
+        start, end = _spell(str(data["date"]))
+        if start is not None:
+            data["start"] = start
+        if end is not None:
+            data["end"] = end
+    return network
+
+
 def _gexf(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
     import networkx as nx
 
     buffer = io.BytesIO()
-    nx.write_gexf(_xml_safe(network), buffer, encoding="utf-8", prettyprint=True)
-    # The writer stamps today's date and its own version; the export states the data only.
-    text = re.sub(
-        rb"<meta [^>]*>.*?</meta>",
-        b"<meta>\n    <creator>sco-graph</creator>\n  </meta>",
-        buffer.getvalue(),
-        flags=re.S,
-    )
+    nx.write_gexf(_on_timeline(_xml_safe(network)), buffer, encoding="utf-8", prettyprint=True, version="1.3")
+    text = buffer.getvalue()
+    # The writer stamps today's date and its own version (the export states the data only), misspells the
+    # XML Schema instance namespace, and gives the graph a name attribute GEXF 1.3 does not have.
+    text = re.sub(rb"<meta [^>]*>.*?</meta>", b"<meta>\n    <creator>sco-graph</creator>\n  </meta>", text, flags=re.S)
+    text = text.replace(b'xmlns:xsi="http://w3.org/2001/', b'xmlns:xsi="http://www.w3.org/2001/', 1)
+    text = re.sub(rb'(<graph [^>]*?) name="[^"]*"', rb"\1", text, count=1)
     return {"": text}
 
 
@@ -211,8 +242,8 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-EDGE_COLUMNS = ["source", "source_label", "target", "target_label", "relation", "date", "start", "end", "node",
-                "detail", "sources", "seed_files"]  # fmt: skip
+EDGE_COLUMNS = ["source", "source_label", "target", "target_label", "relation", "date", "start", "end", "attested",
+                "node", "detail", "sources", "seed_files"]  # fmt: skip
 
 
 def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
@@ -222,7 +253,7 @@ def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
     for source, target, data in network.edges(data=True):
         edges.append([
             source, str(network.nodes[source]["label"]), target, str(network.nodes[target]["label"]),
-            str(data["relation"]), str(data["date"]), str(data.get("start", "")), str(data.get("end", "")),
+            str(data["relation"]), str(data["date"]), str(data["start"]), str(data["end"]), str(data["attested"]),
             str(data["node"]), str(data["detail"]), str(data["source"]), str(data["seed_files"]),
         ])  # fmt: skip
     return {"": _csv_text(EDGE_COLUMNS, edges), ".nodes": _csv_text(["iri", "label", "type"], nodes)}
@@ -230,6 +261,9 @@ def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
 
 def _dot_quote(text: str) -> str:
     return '"' + visible(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+DOT_TIMES = ("date", "start", "end", "attested")  # edge attributes a DOT edge carries when they are known
 
 
 def _dot(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
@@ -240,9 +274,10 @@ def _dot(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
         )
     for source, target, data in network.edges(data=True):
         label = f"{data['relation']} {data['date']}".strip()
+        times = "".join(f", {name}={_dot_quote(str(data[name]))}" for name in DOT_TIMES if data[name])
         direction = ", dir=none" if data["symmetric"] else ""
         lines.append(
-            f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(label)}, "
+            f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(label)}{times}, "
             f"source={_dot_quote(str(data['source']))}{direction}];"
         )
     lines.append("}")

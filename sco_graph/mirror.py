@@ -2,7 +2,9 @@
 
 Nodes are entities (label, type, IRI). Edges are the relations between them
 that events, facts and entity descriptions state, each with its relation,
-dates, event or fact node and sources. Every attribute is a plain scalar, so
+dates, event or fact node and sources. Dates are EDTF strings at their own
+precision: a fact's start and end are only what sources state, and the days
+sources attest it are kept apart. Every attribute is a plain scalar, so
 GraphML, GEXF and DOT writers accept it.
 """
 
@@ -16,11 +18,11 @@ from itertools import combinations, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sco_graph.dates import PartialDate
+from sco_graph.dates import PartialDate, When
 from sco_graph.graph import Graph, values_clause
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, type_name
 from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, all_edges
-from sco_graph.results import Edge, cite
+from sco_graph.results import Edge, Period, cite
 from sco_graph.terms import IRI, Literal, Term
 
 EVENT_CLASSES = {name: iri for iri, name in EVENT_TYPES.items()}
@@ -29,29 +31,51 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+OPEN = ".."  # EDTF for a side of an interval that no source states
+
+
+def _event_times(when: When) -> tuple[str, str, str]:
+    """An event's start, end and whole date as EDTF: its date (or span), or only a latest bound."""
+    if when.date is None:
+        return "", "", f"{OPEN}/{when.not_after}" if when.not_after else ""
+    whole = f"{when.date}/{when.end}" if when.end else str(when.date)
+    return str(when.date), str(when.end or when.date), whole
+
+
+def _fact_times(period: Period) -> tuple[str, str, str]:
+    """A fact's real start, end and whole period as EDTF; attestation days are not among them."""
+    start = str(period.start) if period.start else ""
+    end = str(period.end) if period.end else ""
+    whole = f"{start or OPEN}/{end or OPEN}" if start or end else ""
+    return start, end, whole
+
+
 def edge_attributes(edge: Edge) -> dict[str, Any]:
-    """An edge's attributes as plain strings and booleans; start and end are ISO days (for Gephi)."""
-    attributes: dict[str, Any] = {
+    """An edge's attributes as plain strings and booleans, dates as EDTF at their own precision.
+
+    ``start`` and ``end`` are an event's own date or span, or a fact's stated
+    start and end (empty when no source states them); ``date`` is the whole as
+    one EDTF string (``2018-06-09/2018-06-10``, ``2007-10/..``, ``../2018-06-08``);
+    ``attested`` lists, space-separated, the days on which sources state a fact.
+    """
+    start, end, whole = "", "", ""
+    if edge.when is not None:
+        start, end, whole = _event_times(edge.when)
+    elif edge.period is not None:
+        start, end, whole = _fact_times(edge.period)
+    attested = edge.period.attested if edge.period is not None else ()
+    return {
         "relation": edge.relation,
-        "date": edge.date_text(),
+        "date": whole,
+        "start": start,
+        "end": end,
+        "attested": " ".join(str(day) for day in attested),
         "node": edge.node or "",
         "detail": edge.detail or "",
         "symmetric": edge.symmetric,
         "source": cite(edge.citations),
         "seed_files": " ".join(sorted({c.source.seed_file or c.source.iri for c in edge.citations})),
     }
-    first, last = None, None
-    if edge.when is not None:
-        first, last = edge.when.earliest(), edge.when.latest()
-    elif edge.period is not None:
-        anchor = edge.period.start or (edge.period.attested[0] if edge.period.attested else None)
-        first = anchor.earliest() if anchor else None
-        last = edge.period.end.latest() if edge.period.end else None
-    if first is not None:
-        attributes["start"] = first.isoformat()
-    if last is not None:
-        attributes["end"] = last.isoformat()
-    return attributes
 
 
 def entity_graph(graph: Graph) -> nx.MultiDiGraph[str]:

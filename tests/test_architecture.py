@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["api", "cache", "dates", "errors", "graph", "http", "load", "model", "queries", "relations", "remote",
-        "resolve", "results", "store", "terms", "validate"]  # fmt: skip
+CORE = ["api", "cache", "child", "confine", "dates", "errors", "graph", "http", "load", "model", "queries", "relations",
+        "remote", "resolve", "results", "sandbox", "store", "terms", "validate"]  # fmt: skip
 
 
 def loaded_after(code: str) -> set[str]:

@@ -34,7 +34,25 @@ def start(cache: Path, *args: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
 
 
+def catches(process: subprocess.Popen[bytes], number: signal.Signals = signal.SIGTERM) -> bool:
+    """Whether the process has installed its handler for ``number`` (Linux's SigCgt mask in /proc).
+
+    sco-graph installs its SIGINT, SIGTERM and SIGHUP handlers together; Python's own SIGINT handler is
+    there from the start, so SIGTERM's tells when sco-graph's are in place.
+    """
+    try:
+        status = Path(f"/proc/{process.pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return True  # already gone
+    caught = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught, 16) >> (number - 1) & 1)
+
+
 def interrupt_all(runs: list[tuple[subprocess.Popen[bytes], float, signal.Signals]]) -> None:
+    """Signal each run ``delay`` seconds after all have started up (before that, a signal just kills Python)."""
+    deadline = time.monotonic() + 30
+    while not all(catches(process) for process, _, _ in runs) and time.monotonic() < deadline:
+        time.sleep(0.005)
     began = time.monotonic()
     for process, delay, number in sorted(runs, key=lambda run: run[1]):
         time.sleep(max(0.0, began + delay - time.monotonic()))
