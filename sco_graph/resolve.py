@@ -3,9 +3,12 @@
 Matching ignores case, accents, punctuation, look-alike letters and invisible
 characters, and knows common romanisation variants (Mirzaev, Mirzayev). A name
 resolves when exactly one entity has it as a name or alias, as a whole-word
-part of a name (a surname: ``Japarov``), or as a unique prefix. Anything else
-raises: an unknown name with "did you mean" suggestions, an ambiguous one with
-its candidates. The resolver never silently picks one of several entities.
+part of a name (a surname: ``Japarov``), or as a unique, deliberate prefix
+(``Khachat``: at least :data:`MIN_PREFIX` letters, or, after whole words, half
+the word it shortens). Anything else raises: an unknown name with "did you
+mean" suggestions (prefixes too short to count, then names scoring at least
+:data:`SUGGESTION_CUTOFF` against it), an ambiguous one with its candidates. The
+resolver never silently picks one of several entities.
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ from typing import NamedTuple
 from sco_graph.errors import AmbiguousNameError, UnknownNameError, UsageError
 
 MAX_NAME_LENGTH = 300
+# Letters a lone prefix needs to be taken as a deliberate abbreviation: "Xi" must not mean Xinhua.
+MIN_PREFIX = 4
+# token_sort_ratio a name needs to be suggested as a plausible misspelling. On the bundled data
+# true misspellings score 75 and up (Khachaturyan, CTSO, Iram, Mirzoyev) and unrelated names
+# below it ("Putin" scores 60 against the EU, "Astana" 71 against Pakistan).
+SUGGESTION_CUTOFF = 75.0
 
 # Letters from other scripts that look like Latin ones, mapped to the Latin letter.
 _LOOKALIKES = str.maketrans(
@@ -105,36 +114,90 @@ class Names:
         if not key:
             raise UsageError(f"name {query!r} has no letters or digits to match")
         for candidates in self._tiers(key):
-            if len(candidates) == 1:
-                entry = self.get(next(iter(candidates)))
-                assert entry is not None
-                return entry
-            if len(candidates) > 1:
-                names = tuple(sorted(entry.name for iri in candidates if (entry := self.get(iri))))
-                raise AmbiguousNameError(
-                    f"{query!r} is ambiguous: it could be {_listing(names)}; use a fuller name",
-                    names,
-                )
-        suggestions = self.suggest(query)
-        hint = f"; did you mean {_listing(suggestions)}?" if suggestions else ""
-        raise UnknownNameError(f"no entity is called {query!r}{hint}", suggestions)
+            if candidates:
+                return self._single(query, candidates)
+        prefixed = self._prefixed(key)
+        typed = key.split()
+        if any(_deliberate(typed, completion) for completion in prefixed.values()):
+            return self._single(query, set(prefixed))
+        raise self._unknown(query, prefixed)
 
     def _tiers(self, key: str) -> Iterable[set[str]]:
+        """Entities by exact name, by romanisation variant, then by whole words of a name."""
         yield self._with_key(key)
         yield self._with_loose(transliteration_key(key))
         words = [transliteration_key(word) for word in key.split()]
-        for prefix in (False, True):
-            anchor_is_prefix = prefix and len(words) == 1
-            candidates = self._with_word(words[0], anchor_is_prefix)
-            yield {
-                iri
-                for name, iri in candidates
-                if _contains_words([transliteration_key(word) for word in name.split()], words, prefix=prefix)
-            }
+        yield {
+            iri
+            for name, iri in self._with_word(words[0], False)
+            if _contains_words([transliteration_key(word) for word in name.split()], words)
+        }
+
+    def _prefixed(self, key: str) -> dict[str, str]:
+        """Entities a name of which ``key`` shortens (its last word a prefix), with the shortest word completed."""
+        words = [transliteration_key(word) for word in key.split()]
+        found: dict[str, str] = {}
+        for name, iri in self._with_word(words[0], len(words) == 1):
+            completion = _completion([transliteration_key(word) for word in name.split()], words)
+            if completion is not None and (iri not in found or len(completion) < len(found[iri])):
+                found[iri] = completion
+        return found
+
+    def _single(self, query: str, candidates: set[str]) -> Entry:
+        if len(candidates) == 1:
+            entry = self.get(next(iter(candidates)))
+            assert entry is not None
+            return entry
+        names = tuple(sorted(entry.name for iri in candidates if (entry := self.get(iri))))
+        raise AmbiguousNameError(f"{query!r} is ambiguous: it could be {_listing(names)}; use a fuller name", names)
+
+    def _unknown(self, query: str, short: dict[str, str], limit: int = 3) -> UnknownNameError:
+        """The error for a name nothing matches: prefixes too short to count first, then similar names."""
+        lengths = sorted(len(completion) for completion in short.values())[:limit]
+        closest = [iri for iri, completion in short.items() if lengths and len(completion) <= lengths[-1]]
+        entries = [entry for iri in closest if (entry := self.get(iri))]  # only these are looked up
+        entries.sort(key=lambda entry: (len(short[entry.iri]), len(entry.name), entry.name, entry.iri))
+        suggestions = tuple(entry.name for entry in entries[:limit])
+        if len(suggestions) < limit:
+            suggestions = tuple(dict.fromkeys((*suggestions, *self.suggest(query, limit))))[:limit]
+        reason = f", and {query!r} is too short to stand for a longer name" if short else ""
+        if suggestions:
+            return UnknownNameError(
+                f"no entity is called {query!r}{reason}; did you mean {_listing(suggestions)}?", suggestions
+            )
+        return UnknownNameError(
+            f"no entity is called {query!r}, and no known name is similar; try `sco-graph search` to look for it"
+        )
 
     def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
-        """Names that look like ``text``, best first (suggestions only, never a match)."""
-        return tuple(match.entry.name for match in self.search(text, limit=limit, cutoff=60.0))
+        """Names similar enough to ``text`` to be a misspelling of it, best first (never a match).
+
+        Each name and alias is compared whole (words in any order), and so are runs of its
+        words as many as the query's when the query covers at least half the name
+        (``Khachaturyan`` against ``Yury Khachaturov``). Scores below
+        :data:`SUGGESTION_CUTOFF` are dropped.
+        """
+        from rapidfuzz import fuzz, process
+
+        query = normalize(check_name(text))
+        if not query:
+            return ()
+        width = len(query.split())
+        names: dict[str, str] = {}
+        choices: dict[tuple[str, str], str] = {}
+        for entry in self.entries():
+            names[entry.iri] = entry.name
+            for name in entry.names:
+                for part in _comparable_parts(normalize(name), width):
+                    choices[(entry.iri, part)] = part
+        best: dict[str, float] = {}
+        results = process.extract(
+            query, choices, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=SUGGESTION_CUTOFF
+        )
+        for _, score, (iri, _) in results:
+            best[iri] = max(best.get(iri, 0.0), float(score))
+        ranked = sorted(best, key=lambda iri: (-best[iri], names[iri], iri))
+        return tuple(names[iri] for iri in ranked[:limit])
 
     def search(self, text: str, limit: int = 10, cutoff: float = 0.0) -> list[Match]:
         """Fuzzy search over names and aliases: each entity once, by its best-scoring name."""
@@ -201,19 +264,46 @@ class Match(NamedTuple):
     score: float
 
 
-def _contains_words(name_words: list[str], query_words: list[str], prefix: bool = False) -> bool:
-    """Whether the query words are whole words of the name, in order (the last one a prefix with ``prefix``)."""
+def _contains_words(name_words: list[str], query_words: list[str]) -> bool:
+    """Whether the query words are whole words of the name, in order."""
     position = 0
-    for number, word in enumerate(query_words):
-        last = prefix and number == len(query_words) - 1
+    for word in query_words:
         while position < len(name_words):
-            candidate = name_words[position]
             position += 1
-            if candidate == word or (last and candidate.startswith(word)):
+            if name_words[position - 1] == word:
                 break
         else:
             return False
     return True
+
+
+def _completion(name_words: list[str], query_words: list[str]) -> str | None:
+    """The shortest word of the name the last query word begins, the others whole words before it, in order."""
+    *whole, last = query_words
+    position = 0
+    for word in whole:
+        while position < len(name_words) and name_words[position] != word:
+            position += 1
+        if position == len(name_words):
+            return None
+        position += 1
+    completions = [word for word in name_words[position:] if word.startswith(last)]
+    return min(completions, key=len) if completions else None
+
+
+def _deliberate(typed: list[str], completion: str) -> bool:
+    """Whether a typed prefix is long enough to be meant: MIN_PREFIX letters, or after whole words half the word."""
+    last = typed[-1]
+    return len(last) >= MIN_PREFIX or (len(typed) > 1 and 2 * len(transliteration_key(last)) >= len(completion))
+
+
+def _comparable_parts(name: str, width: int) -> Iterable[str]:
+    """The name, and runs of ``width`` of its words when they cover at least half of it."""
+    yield name
+    words = name.split()
+    if width < len(words) <= 2 * width:
+        for start in range(len(words) - width + 1):
+            yield " ".join(words[start : start + width])
 
 
 def _listing(names: tuple[str, ...]) -> str:
