@@ -84,7 +84,7 @@ def write_sources(world: World) -> None:
             ("a", "sco:Article"),
             ("schema:headline", quote(f"Synthetic report {number}")),
             ("schema:publisher", quote("Synthetic Wire")),
-            ("schema:datePublished", '"2024-01-01"^^xsd:date'),
+            ("schema:datePublished", '"2025-01-01"^^xsd:date'),  # after every generated event
         ]
         world.out.stream.write(f"src:s{number} " + " ;\n    ".join(f"{p} {v}" for p, v in pairs) + " .\n")  # type: ignore[attr-defined]
         world.out.triples += len(pairs)

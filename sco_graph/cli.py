@@ -246,14 +246,18 @@ def neighbours(
         str | None, typer.Option("--type", "-t", help="Only neighbours of this entity type (person, country, ...).")
     ] = None,
     relation: Annotated[
-        str | None, typer.Option("--relation", "-r", help="Only this relation (met, member of, ...).")
+        str | None,
+        typer.Option(
+            "--relation", "-r", help="Only this relation, named either way (met, member of, has member, ...)."
+        ),
     ] = None,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
 ) -> None:
     """Entities directly related to NAME, grouped by relation, with dates and sources.
 
-    An organisation's neighbours include its organs' relations, marked "via".
+    An organisation's neighbours include its organs' relations, and a place's
+    those of the places inside it, marked "via".
     Example: sco-graph neighbours CSTO --depth 2
     """
     from sco_graph import queries
@@ -273,15 +277,28 @@ def path(
     end: Annotated[str, typer.Argument(help="Where the path ends (quote names with spaces).")],
     max_hops: Annotated[int, typer.Option("--max-hops", "-k", help="Longest path to consider (1 to 10).")] = 6,
     every: Annotated[
-        bool, typer.Option("--all", help="List every simple path up to --max-hops, shortest first.")
+        bool, typer.Option("--all", help="List the best paths up to --max-hops (see --limit), best first.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="With --all, at most this many paths (1 to 50).")] = 50,
+    via: Annotated[
+        list[str] | None,
+        typer.Option("--via", help="Only hops by this relation (repeatable): met, holds a position in, ..."),
+    ] = None,
+    avoid: Annotated[
+        list[str] | None, typer.Option("--avoid", help="Never pass through this entity (repeatable).")
+    ] = None,
+    chronological: Annotated[
+        bool, typer.Option("--chronological", help="Only time-respecting paths: each hop no earlier than the last.")
     ] = False,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """How two entities are connected, hop by hop, each hop dated and sourced.
+    """How two entities are connected, hop by hop, each hop dated and sourced; the best-explained path first.
 
+    Hops are ranked by evidence: contact and offices, then organisational ties, then joint acts;
+    a hop resting on statements only is taken only when nothing stronger connects the two.
     With --output FILE.svg|png|html it draws the paths found.
     Example: sco-graph path "Terhi Hakala" "Sadyr Japarov"
     """
@@ -291,7 +308,18 @@ def path(
         from sco_graph.draw import check_output
 
         check_output(output, force=force)
-    result = queries.path(_graph(), start, end, max_hops=max_hops, every=every, as_of=_date(as_of, "--as-of"))
+    result = queries.path(
+        _graph(),
+        start,
+        end,
+        max_hops=max_hops,
+        every=every,
+        as_of=_date(as_of, "--as-of"),
+        limit=limit,
+        via=via or [],
+        avoid=avoid or [],
+        chronological=chronological,
+    )
     if output is None:
         _show(result, _format(fmt))
         return
@@ -299,6 +327,23 @@ def path(
 
     network, order = draw.path_network(result)
     _wrote(draw.draw_network(network, output, f"{result.start.name} to {result.end.name}", order, force=force))
+
+
+@app.command("common")
+def common(
+    first: Annotated[str, typer.Argument(help="One entity (quote names with spaces).")],
+    second: Annotated[str, typer.Argument(help="The other entity (quote names with spaces).")],
+    fmt: FormatOption = "table",
+    as_of: AsOfOption = None,
+) -> None:
+    """What two entities share: meetings and events together, offices both held, organisations, documents, people.
+
+    Every shared item shows each side's relations to it, with dates and sources, strongest first.
+    Example: sco-graph common "Zhang Ming" Norov
+    """
+    from sco_graph import queries
+
+    _show(queries.common(_graph(), first, second, _date(as_of, "--as-of")), _format(fmt))
 
 
 @app.command("timeline")
@@ -310,14 +355,23 @@ def timeline(
     stop: Annotated[str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     types: Annotated[
         list[str] | None,
-        typer.Option("--type", "-t", help="Only events of this type (repeatable): meeting, summit, signing, ..."),
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only rows of this type (repeatable): meeting, summit, ..., membership, partnership, position, "
+            "or fact (every dated fact); a leading '-' excludes instead (--type=-fact).",
+        ),
     ] = None,
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Events in date order, each at its own precision; an organisation's include its organs'.
+    """Events and dated facts in date order, each at its own precision; an organisation's include its organs'.
+
+    The stated start or end of a membership, partnership or position is a row of
+    its own (type "membership start", ...); a place's timeline takes in the
+    events at the places inside it.
 
     With --output FILE.svg|png it draws a chart with a lane for each event type.
     Example: sco-graph timeline CSTO --from 2018

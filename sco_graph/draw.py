@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sco_graph.dates import When
 from sco_graph.errors import UsageError
 from sco_graph.escape import json_text, visible, xml_text
-from sco_graph.results import Edge, EntityRef, Paths, Timeline, cite
+from sco_graph.results import HEADLINE_MARK, Edge, EntityRef, Paths, Timeline, cite
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -90,7 +90,7 @@ def network_of(edges: list[Edge]) -> nx.MultiDiGraph[str]:
     for number, edge in enumerate(sorted(edges, key=lambda e: (e.source.iri, e.target.iri, e.relation, e.date_text()))):
         for end in (edge.source, edge.target):
             network.add_node(end.iri, label=end.name, type=end.type)
-        label = f"{edge.relation} {edge.date_text()}".strip()
+        label = f"{edge.relation} {edge.date_text()}".strip() + (f" {HEADLINE_MARK}" if edge.headline_only else "")
         network.add_edge(edge.source.iri, edge.target.iri, key=number, label=label, sources=cite(edge.citations))
     if network.number_of_nodes() > MAX_NODES:
         raise UsageError(
@@ -310,7 +310,7 @@ def _script_json(value: object) -> str:
 
 # ------------------------------------------------------------------ timeline chart
 LANES = ("meeting", "summit", "signing", "interview", "statement", "proposal", "founding", "admission",
-         "application", "exercise", "event")  # fmt: skip
+         "application", "exercise", "event", "membership", "partnership", "position")  # fmt: skip
 
 
 def draw_timeline(timeline: Timeline, output: Path, *, force: bool = False) -> Picture:

@@ -27,6 +27,7 @@ from sco_graph.escape import json_text, rdf_text, visible, xml_text
 from sco_graph.graph import Graph
 from sco_graph.mirror import OPEN
 from sco_graph.model import PREFIXES
+from sco_graph.results import HEADLINE_MARK
 from sco_graph.terms import IRI, BlankNode, Literal, Term
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 EDGE_COLUMNS = ["source", "source_label", "target", "target_label", "relation", "date", "start", "end", "attested",
-                "node", "detail", "sources", "seed_files"]  # fmt: skip
+                "node", "detail", "sources", "seed_files", "headline_only"]  # fmt: skip
 
 
 def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
@@ -255,6 +256,7 @@ def _csv(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
             source, str(network.nodes[source]["label"]), target, str(network.nodes[target]["label"]),
             str(data["relation"]), str(data["date"]), str(data["start"]), str(data["end"]), str(data["attested"]),
             str(data["node"]), str(data["detail"]), str(data["source"]), str(data["seed_files"]),
+            "true" if data["headline_only"] else "false",
         ])  # fmt: skip
     return {"": _csv_text(EDGE_COLUMNS, edges), ".nodes": _csv_text(["iri", "label", "type"], nodes)}
 
@@ -274,7 +276,10 @@ def _dot(network: nx.MultiDiGraph[str]) -> dict[str, bytes]:
         )
     for source, target, data in network.edges(data=True):
         label = f"{data['relation']} {data['date']}".strip()
+        if data["headline_only"]:
+            label += f" {HEADLINE_MARK}"
         times = "".join(f", {name}={_dot_quote(str(data[name]))}" for name in DOT_TIMES if data[name])
+        times += ', headline_only="true"' if data["headline_only"] else ""
         direction = ", dir=none" if data["symmetric"] else ""
         lines.append(
             f"  {_dot_quote(source)} -> {_dot_quote(target)} [label={_dot_quote(label)}{times}, "

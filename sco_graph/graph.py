@@ -131,15 +131,28 @@ class Graph:
         return {iri: tuple(sorted(found.get(iri, ()), key=_citation_order)) for iri in keys}
 
     def sources_of(self, iris: set[str]) -> dict[str, Source]:
-        """The articles with these IRIs (an unknown one gets a placeholder), fetched once each."""
+        """The sources with these IRIs (an unknown one gets a placeholder), fetched once each.
+
+        A headline listed on an article's page carries that article as ``listed_on``.
+        """
         cache = self._source_cache
         missing = iris - cache.keys()
         if missing:
-            query = f"""SELECT ?source ?title ?publisher ?published ?seed WHERE {{ {values_clause("source", missing)}
+            query = f"""SELECT ?source ?title ?publisher ?published ?seed ?page WHERE {{
+                {values_clause("source", missing)}
                 OPTIONAL {{ ?source schema:headline ?title }} OPTIONAL {{ ?source schema:publisher ?publisher }}
-                OPTIONAL {{ ?source schema:datePublished ?published }} OPTIONAL {{ ?source sco:seedFile ?seed }} }}"""
-            for row in self.store.select(query):
-                cache[row["source"].value] = _source(row)
+                OPTIONAL {{ ?source schema:datePublished ?published }} OPTIONAL {{ ?source sco:seedFile ?seed }}
+                OPTIONAL {{ ?source sco:listedOn ?page FILTER(?page != ?source) }} }}"""
+            rows = list(self.store.select(query))
+            pages = {row["page"].value for row in rows if "page" in row} - missing
+            found = self.sources_of(pages) if pages else {}
+            for row in rows:
+                if "page" not in row:
+                    cache[row["source"].value] = _source(row)
+            for row in rows:  # pages among the missing are cached by now
+                if "page" in row:
+                    page = found.get(row["page"].value) or cache.get(row["page"].value)
+                    cache[row["source"].value] = _source(row, page)
         return {iri: cache[iri] for iri in iris}
 
     @property
@@ -160,7 +173,7 @@ class Graph:
         return sorted(row["organ"].value for row in rows)
 
 
-def _source(row: Row) -> Source:
+def _source(row: Row, page: Source | None = None) -> Source:
     """A source from a row with ?source and optional ?title, ?publisher, ?published, ?seed."""
     iri = row["source"].value
     return Source(
@@ -169,6 +182,7 @@ def _source(row: Row) -> Source:
         row["publisher"].value if "publisher" in row else None,
         row["published"].value if "published" in row else None,
         row["seed"].value if "seed" in row else None,
+        page,
     )
 
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from sco_graph.dates import PartialDate, When
 from sco_graph.graph import Graph, values_clause
-from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, type_name
-from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, all_edges
+from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, STATUSES, short_iri, type_name
+from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, STATUS_RELATIONS, all_edges
 from sco_graph.results import Edge, Period, cite
 from sco_graph.terms import IRI, Literal, Term
 
@@ -56,7 +56,8 @@ def edge_attributes(edge: Edge) -> dict[str, Any]:
     ``start`` and ``end`` are an event's own date or span, or a fact's stated
     start and end (empty when no source states them); ``date`` is the whole as
     one EDTF string (``2018-06-09/2018-06-10``, ``2007-10/..``, ``../2018-06-08``);
-    ``attested`` lists, space-separated, the days on which sources state a fact.
+    ``attested`` lists, space-separated, the days on which sources state a fact;
+    ``headline_only`` is true when the only evidence is a dated headline listed beside an article.
     """
     start, end, whole = "", "", ""
     if edge.when is not None:
@@ -73,6 +74,7 @@ def edge_attributes(edge: Edge) -> dict[str, Any]:
         "node": edge.node or "",
         "detail": edge.detail or "",
         "symmetric": edge.symmetric,
+        "headline_only": edge.headline_only,
         "source": cite(edge.citations),
         "seed_files": " ".join(sorted({c.source.seed_file or c.source.iri for c in edge.citations})),
     }
@@ -97,20 +99,39 @@ def entity_graph(graph: Graph) -> nx.MultiDiGraph[str]:
 
 
 # ------------------------------------------------------------------ the path index
-FOREVER = 2**31 - 1  # "until" of an open period; "from" of a relation never known to hold on a day
+FOREVER = 2**31 - 1  # "until" of an open period; the day of something undated
 NOT_BEFORE = -(2**31)
+INDEX_VERSION = 3
+EVENT, FACT, ENTITY = "event", "fact", "entity"  # where a relation kind comes from: how its days read
 
 
 class PathIndex:
-    """Which entities are linked, and from and until which day: a compact adjacency for path search.
+    """Which entities are linked, by which kind of relation, on which days: a compact adjacency for path search.
 
-    Built with one SPARQL query per relation rule (no Python object per triple),
-    kept beside the compiled store as flat integer arrays that load in milliseconds.
+    One entry per linked pair, relation kind and span, in both directions. An
+    event's entry spans its date (``first`` its earliest day, ``last`` its latest;
+    an event known only as "by D" runs from ``NOT_BEFORE`` to D, an undated one is
+    ``FOREVER``); a fact's runs from its stated start (or first attestation) to its
+    stated end, open when none is stated; an entity's own relations hold always.
+    Built with one SPARQL query per predicate (no Python object per triple), kept
+    beside the compiled store as flat integer arrays that load in milliseconds.
     """
 
-    def __init__(self, nodes: list[str], offsets: array[int], targets: array[int], first: array[int], last: array[int]):
+    def __init__(  # noqa: PLR0917 - the arrays of one index
+        self,
+        nodes: list[str],
+        offsets: array[int],
+        targets: array[int],
+        first: array[int],
+        last: array[int],
+        kinds: array[int] | None = None,
+        kind_names: list[tuple[str, str]] | None = None,
+    ):
         self.nodes = nodes
         self.offsets, self.targets, self.first, self.last = offsets, targets, first, last
+        self.kinds = kinds if kinds is not None else array("H", [0] * len(targets))
+        self.kind_names = kind_names if kind_names is not None else [("linked to", ENTITY)]
+        self.event_kind = [family == EVENT for _, family in self.kind_names]
         self._ids: dict[str, int] | None = None
 
     def id_of(self, iri: str) -> int | None:
@@ -118,32 +139,58 @@ class PathIndex:
             self._ids = {iri: number for number, iri in enumerate(self.nodes)}
         return self._ids.get(iri)
 
+    def kind_id(self, name: str) -> int | None:
+        for number, (kind, _) in enumerate(self.kind_names):
+            if kind == name:
+                return number
+        return None
+
+    def holds(self, entry: int, day: int) -> bool:
+        """Whether an entry's relation holds (a fact) or had happened (an event) by ``day``."""
+        if self.event_kind[self.kinds[entry]]:
+            return self.last[entry] <= day
+        return self.first[entry] <= day <= self.last[entry]
+
+    def degree(self, node: int) -> int:
+        return self.offsets[node + 1] - self.offsets[node]
+
     def neighbours(self, node: int, day: int | None) -> list[int]:
         start, stop = self.offsets[node], self.offsets[node + 1]
         if day is None:
-            return list(self.targets[start:stop])
-        return [self.targets[k] for k in range(start, stop) if self.first[k] <= day <= self.last[k]]
+            return list(dict.fromkeys(self.targets[start:stop]))
+        return list(dict.fromkeys(self.targets[k] for k in range(start, stop) if self.holds(k, day)))
 
     def pairs(self) -> list[tuple[str, str]]:
         """Every linked pair once (for statistics)."""
         found = []
         for node in range(len(self.nodes)):
-            for k in range(self.offsets[node], self.offsets[node + 1]):
-                if node < self.targets[k]:
-                    found.append((self.nodes[node], self.nodes[self.targets[k]]))
+            for target in self.neighbours(node, None):
+                if node < target:
+                    found.append((self.nodes[node], self.nodes[target]))
         return found
 
     # -------------------------------------------------------------- persistence
     # paths.bin: a JSON header line (version, counts, a BLAKE2b digest of the rest), the node IRIs one
-    # a line, then the four arrays. It is written beside a compiled store after the store's manifest,
-    # so it carries its own checksum; a damaged or foreign file is ignored and rebuilt.
+    # a line, the relation kinds one a line ("family name"), then the five arrays. It is written beside
+    # a compiled store after the store's manifest, so it carries its own checksum; a damaged, foreign or
+    # older file is ignored and rebuilt.
+    def _arrays(self) -> tuple[array[int], ...]:
+        return (self.offsets, self.targets, self.kinds, self.first, self.last)
+
     def save(self, folder: Path) -> None:
         import hashlib
 
-        body = "\n".join(self.nodes).encode("utf-8") + b"\n"
-        body += b"".join(values.tobytes() for values in (self.offsets, self.targets, self.first, self.last))
+        kinds = [f"{family} {name}" for name, family in self.kind_names]
+        body = "\n".join([*self.nodes, *kinds]).encode("utf-8") + b"\n"
+        body += b"".join(values.tobytes() for values in self._arrays())
         digest = hashlib.blake2b(body).hexdigest()
-        header = {"version": 2, "nodes": len(self.nodes), "entries": len(self.targets), "blake2b": digest}
+        header = {
+            "version": INDEX_VERSION,
+            "nodes": len(self.nodes),
+            "kinds": len(kinds),
+            "entries": len(self.targets),
+            "blake2b": digest,
+        }
         temporary = folder / f".paths-{os.getpid()}.tmp"
         try:
             with temporary.open("xb") as stream:
@@ -171,28 +218,33 @@ class PathIndex:
 
         header_end = data.index(b"\n", 0, 4096)
         header = json.loads(data[:header_end])
-        count, entries = int(header["nodes"]), int(header["entries"])
+        count, kinds, entries = int(header["nodes"]), int(header["kinds"]), int(header["entries"])
         body = memoryview(data)[header_end + 1 :]
-        arrays_size = 8 * (count + 1) + 4 * 3 * entries
+        arrays_size = 8 * (count + 1) + (4 + 2 + 4 + 4) * entries
         # Counts are checked against the file's size before anything is allocated from them.
-        if header.get("version") != 2 or not (count >= 0 and entries >= 0 and arrays_size + count <= len(body)):
+        if header.get("version") != INDEX_VERSION or not (
+            count >= 0 and kinds >= 0 and entries >= 0 and arrays_size + count + kinds <= len(body)
+        ):
             return None
         if hashlib.blake2b(body).hexdigest() != header.get("blake2b"):
             return None
         names_end = len(body) - arrays_size
-        nodes = bytes(body[:names_end]).decode("utf-8").split("\n")
-        if nodes[-1] != "" or len(nodes) != count + 1:
+        lines = bytes(body[:names_end]).decode("utf-8").split("\n")
+        if lines[-1] != "" or len(lines) != count + kinds + 1:
             return None
+        kind_names = [(line.partition(" ")[2], line.partition(" ")[0]) for line in lines[count:-1]]
         arrays, position = [], names_end
-        for typecode, length in (("q", count + 1), ("i", entries), ("i", entries), ("i", entries)):
+        for typecode, length in (("q", count + 1), ("i", entries), ("H", entries), ("i", entries), ("i", entries)):
             values = array(typecode)
             values.frombytes(body[position : position + values.itemsize * length])
             position += values.itemsize * length
             arrays.append(values)
-        offsets, targets = arrays[0], arrays[1]
+        offsets, targets, kind_ids, first, last = arrays
         if offsets[0] != 0 or offsets[-1] != entries or (entries and not 0 <= min(targets) <= max(targets) < count):
             return None
-        return cls(nodes[:-1], *arrays)
+        if entries and max(kind_ids) >= kinds:
+            return None
+        return cls(lines[:count], offsets, targets, first, last, kind_ids, kind_names)
 
 
 def _day_of(term: Term | None, latest: bool) -> int | None:
@@ -236,29 +288,63 @@ class _Values:
         return (max(days) if latest else min(days)) if days else None
 
 
-# The roles at the two ends of each kind of fact.
+# The roles at the two ends of each kind of fact, and the relation it states.
 FACT_ENDS = {
     "position": (("holder", "organisation"),),
     "membership": (("member", "organisation"),),
     "partnership": (("party", "party"),),
 }
+FACT_RELATIONS = {"position": "holds a position in", "partnership": "partner organisation of"}
+
+
+class _Entries:
+    """The entries of an index as they are found: (a, b, kind, first, last), each once, in both directions."""
+
+    def __init__(self) -> None:
+        self.found: set[tuple[str, str, int, int, int]] = set()
+        self.kinds: dict[str, int] = {}
+        self.families: list[tuple[str, str]] = []
+
+    def link(self, a: str, b: str, relation: str, family: str, span: tuple[int, int]) -> None:
+        first, last = span
+        if a == b:
+            return
+        kind = self.kinds.get(relation)
+        if kind is None:
+            kind = self.kinds[relation] = len(self.families)
+            self.families.append((relation, family))
+        self.found.add((a, b, kind, first, last))
+        self.found.add((b, a, kind, first, last))
+
+
+def _event_span(values: _Values, node: str) -> tuple[int, int]:
+    earliest, latest = values.day(node, "date", latest=False), values.day(node, "date", latest=True)
+    if earliest is not None and latest is not None:
+        return earliest, latest
+    bound = values.day(node, "notAfter", latest=True)
+    return (NOT_BEFORE, bound) if bound is not None else (FOREVER, FOREVER)
+
+
+def _fact_span(values: _Values, node: str) -> tuple[int, int]:
+    start = values.day(node, "start", latest=False) or values.day(node, "attested", latest=False)
+    end = values.day(node, "end", latest=True)
+    return (FOREVER if start is None else start), (FOREVER if end is None else end)
+
+
+def _fact_relations(values: _Values, node: str, kind: str) -> list[str]:
+    if kind != "membership":
+        return [FACT_RELATIONS[kind]]
+    statuses = [term.value for term in values.of(SCO + "status").get(node, ()) if isinstance(term, IRI)]
+    return [STATUS_RELATIONS.get(name, f"{name} of") for name in (STATUSES.get(s, short_iri(s)) for s in statuses)]
 
 
 def build_path_index(graph: Graph) -> PathIndex:
-    """Link every pair of entities that some relation links, with the days it holds.
+    """Link every pair of entities that some relation links, with the relation's kind and days.
 
     Reads one predicate at a time and joins in Python: engines answer single
     patterns far faster than the multi-pattern joins the rules would need.
     """
-    spans: dict[tuple[str, str], tuple[int, int]] = {}
-
-    def link(a: str, b: str, first: int, last: int) -> None:
-        if a == b:
-            return
-        for key in ((a, b), (b, a)):
-            old = spans.get(key)
-            spans[key] = (first, last) if old is None else (min(old[0], first), max(old[1], last))
-
+    entries = _Entries()
     typed: dict[str, set[str]] = {}
     classes = values_clause("t", [*EVENT_TYPES, *FACT_TYPES])
     for row in graph.store.select(f"SELECT ?s ?t WHERE {{ {classes} ?s a ?t }}"):
@@ -267,49 +353,51 @@ def build_path_index(graph: Graph) -> PathIndex:
     for node, node_classes in typed.items():
         kind = type_name(node_classes, EVENT_TYPES)
         if kind is not None:
-            day = values.day(node, "date", latest=True) or values.day(node, "notAfter", latest=True)
-            for a, b in _event_pairs(values, node, kind):
-                link(a, b, FOREVER if day is None else day, FOREVER)
+            span = _event_span(values, node)
+            for a, b, relation in _event_pairs(values, node, kind):
+                entries.link(a, b, relation, EVENT, span)
             continue
-        start = values.day(node, "start", latest=False) or values.day(node, "attested", latest=False)
-        end = values.day(node, "end", latest=True)
-        first, last = FOREVER if start is None else start, FOREVER if end is None else end
-        for role_a, role_b in FACT_ENDS.get(type_name(node_classes, FACT_TYPES) or "", ()):
-            for a in values.iris(node, (role_a,)):
-                for b in values.iris(node, (role_b,)):
-                    link(a, b, first, last)
+        fact = type_name(node_classes, FACT_TYPES) or ""
+        span = _fact_span(values, node)
+        for role_a, role_b in FACT_ENDS.get(fact, ()):
+            for relation in _fact_relations(values, node, fact):
+                for a in values.iris(node, (role_a,)):
+                    for b in values.iris(node, (role_b,)):
+                        entries.link(a, b, relation, FACT, span)
     kinds, relations = values_clause("t", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
-    for row in graph.store.select(f"SELECT ?a ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"):
-        link(row["a"].value, row["b"].value, NOT_BEFORE, FOREVER)
-    return _compact(spans)
+    for row in graph.store.select(f"SELECT ?a ?p ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"):
+        relation = ENTITY_RELATIONS[row["p"].value]
+        entries.link(row["a"].value, row["b"].value, relation, ENTITY, (NOT_BEFORE, FOREVER))
+    return _compact(entries)
 
 
-def _event_pairs(values: _Values, node: str, kind: str) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
+def _event_pairs(values: _Values, node: str, kind: str) -> list[tuple[str, str, str]]:
+    pairs: list[tuple[str, str, str]] = []
     for rule in EVENT_RULES:
         if rule.event_type == kind:
             sources = values.iris(node, rule.sources)
             if rule.targets:
-                pairs.extend(product(sources, values.iris(node, rule.targets)))
+                pairs.extend((a, b, rule.relation) for a, b in product(sources, values.iris(node, rule.targets)))
             else:
-                pairs.extend(combinations(sources, 2))
+                pairs.extend((a, b, rule.relation) for a, b in combinations(sources, 2))
     return pairs
 
 
-def _compact(spans: dict[tuple[str, str], tuple[int, int]]) -> PathIndex:
-    nodes = sorted({a for a, _ in spans})
+def _compact(entries: _Entries) -> PathIndex:
+    nodes = sorted({a for a, *_ in entries.found})
     ids = {iri: number for number, iri in enumerate(nodes)}
-    offsets, targets, firsts, lasts = array("q", [0]), array("i"), array("i"), array("i")
-    by_node: dict[int, list[tuple[int, int, int]]] = {}
-    for (a, b), (start, end) in spans.items():
-        by_node.setdefault(ids[a], []).append((ids[b], start, end))
+    offsets, targets, kinds, firsts, lasts = array("q", [0]), array("i"), array("H"), array("i"), array("i")
+    by_node: dict[int, list[tuple[int, int, int, int]]] = {}
+    for a, b, kind, first, last in entries.found:
+        by_node.setdefault(ids[a], []).append((ids[b], kind, first, last))
     for node in range(len(nodes)):
-        for target, start, end in sorted(by_node.get(node, [])):
+        for target, kind, first, last in sorted(by_node.get(node, [])):
             targets.append(target)
-            firsts.append(start)
-            lasts.append(end)
+            kinds.append(kind)
+            firsts.append(first)
+            lasts.append(last)
         offsets.append(len(targets))
-    return PathIndex(nodes, offsets, targets, firsts, lasts)
+    return PathIndex(nodes, offsets, targets, firsts, lasts, kinds, entries.families)
 
 
 def path_index(graph: Graph) -> PathIndex:

@@ -1,23 +1,29 @@
-"""Search over the :class:`~sco_graph.mirror.PathIndex`: shortest paths, simple paths, neighbourhood sizes.
+"""Search over the :class:`~sco_graph.mirror.PathIndex`: the best-explained paths, neighbourhood sizes.
 
-Breadth-first search from the far end gives every entity's distance to it, so
-the depth-first walk only takes steps that can still arrive in time, and a
-shortest path across a million-triple graph is found in milliseconds.
+A path's cost is the sum of its hops' costs (each hop by the class of its
+strongest allowed relation, see :mod:`sco_graph.strength`) plus a penalty for
+every hub it passes through. A best-first (A*) walk over simple paths lists
+paths cheapest first: a Dijkstra search from the far end gives every entity a
+lower bound of its cost still to go, and a breadth-first search the hops still
+to go, so the walk only takes steps that can still arrive within ``max_hops``.
+With ``chronological`` each hop must be no earlier than the one before.
 
-Simple paths can still be exponentially many: in a cluster where everyone met
+Simple paths can be exponentially many: in a cluster where everyone met
 everyone, the walk may try millions of detours that never reach the end. Every
-walk therefore runs on a budget of steps (each neighbour looked at is a step);
-when it is spent, the search stops and says so. Paths come shortest first, so
-a search that stops early has still listed every path shorter than the one it
-was walking.
+walk therefore runs on a budget of steps (each link looked at is a step); when
+it is spent, the search stops and says so. Paths come cheapest first, so a
+search that stops early has still listed every path cheaper than the ones it
+was weighing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from sco_graph.mirror import PathIndex
+from sco_graph.mirror import FOREVER, NOT_BEFORE, PathIndex
+from sco_graph.strength import hub_penalty
 
 # About a quarter of a second of walking in CPython: far more than any sensible
 # question needs, far less than the hours an exhaustive walk can take.
@@ -25,10 +31,22 @@ STEP_BUDGET = 300_000
 
 
 class Found(NamedTuple):
-    """Paths as lists of node numbers, shortest first, and whether the search looked at every candidate."""
+    """Paths as lists of node numbers, cheapest first, the index entry of each hop, costs, and completeness."""
 
     paths: list[list[int]]
     complete: bool
+    links: list[list[int]] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    costs: list[float] = []  # noqa: RUF012
+
+
+class Rules(NamedTuple):
+    """What a search may use: a cost per relation kind (None: not allowed), the day, entities to avoid."""
+
+    costs: Sequence[float | None]
+    day: int | None = None
+    avoid: frozenset[int] = frozenset()
+    chronological: bool = False
+    twice: tuple[int, float] | None = None  # (kind, extra): two hops in a row of this kind cost ``extra`` more
 
 
 class _Budget:
@@ -47,14 +65,24 @@ class _Budget:
         return self.left < 0
 
 
-def distances(index: PathIndex, start: int, *, day: int | None, limit: int) -> dict[int, int]:
-    """Hop counts from ``start`` to every node within ``limit`` hops."""
+def _links(index: PathIndex, node: int, rules: Rules) -> Iterator[tuple[int, int, float]]:
+    """(neighbour, entry, cost) of every allowed link from ``node`` holding on the rules' day."""
+    costs, day, avoid, kinds, targets = rules.costs, rules.day, rules.avoid, index.kinds, index.targets
+    for k in range(index.offsets[node], index.offsets[node + 1]):
+        cost = costs[kinds[k]]
+        if cost is None or targets[k] in avoid or (day is not None and not index.holds(k, day)):
+            continue
+        yield targets[k], k, cost
+
+
+def distances(index: PathIndex, start: int, *, rules: Rules, limit: int) -> dict[int, int]:
+    """Hop counts from ``start`` to every node within ``limit`` hops, over the links the rules allow."""
     seen = {start: 0}
     frontier = [start]
     for hop in range(1, limit + 1):
         following = []
         for node in frontier:
-            for neighbour in index.neighbours(node, day):
+            for neighbour, _, _ in _links(index, node, rules):
                 if neighbour not in seen:
                     seen[neighbour] = hop
                     following.append(neighbour)
@@ -64,80 +92,98 @@ def distances(index: PathIndex, start: int, *, day: int | None, limit: int) -> d
     return seen
 
 
-def shortest_paths(
-    index: PathIndex, start: int, end: int, *, day: int | None, max_hops: int, limit: int, budget: int = STEP_BUDGET
-) -> Found:
-    """Up to ``limit`` shortest paths from ``start`` to ``end`` of at most ``max_hops`` hops."""
-    return simple_paths(index, start, end, day=day, max_hops=max_hops, limit=limit, shortest_only=True, budget=budget)
+def _costs_to(index: PathIndex, end: int, start: int, rules: Rules) -> tuple[dict[int, float], float]:
+    """Dijkstra from ``end`` until ``start`` is settled: exact costs to go, and a floor for the unsettled."""
+    settled: dict[int, float] = {}
+    best = {end: 0.0}
+    heap = [(0.0, end)]
+    while heap:
+        cost, node = heapq.heappop(heap)
+        if node in settled:
+            continue
+        settled[node] = cost
+        if node == start:
+            return settled, cost
+        through = cost + (0.0 if node == end else hub_penalty(index.degree(node)))
+        for neighbour, _, step in _links(index, node, rules):
+            total = through + step
+            if total < best.get(neighbour, float("inf")):
+                best[neighbour] = total
+                heapq.heappush(heap, (total, neighbour))
+    return settled, float("inf")
 
 
-def simple_paths(
+def _step(index: PathIndex, entry: int, time: int) -> int | None:
+    """The time after taking ``entry`` at ``time`` on a time-respecting path, or None if it came before."""
+    if index.last[entry] < time:
+        return None
+    first = index.first[entry]
+    return time if first == FOREVER else max(time, first)
+
+
+def _choices(index: PathIndex, node: int, time: int, rules: Rules) -> dict[int, tuple[float, int, int]]:
+    """The best link to each neighbour: (cost, entry, time after it)."""
+    best: dict[int, tuple[float, int, int]] = {}
+    for neighbour, entry, cost in _links(index, node, rules):
+        after = _step(index, entry, time) if rules.chronological else time
+        if after is None:
+            continue
+        old = best.get(neighbour)
+        if old is None or (cost, after) < (old[0], old[2]):
+            best[neighbour] = (cost, entry, after)
+    return best
+
+
+def _extra(index: PathIndex, rules: Rules, entries: tuple[int, ...], entry: int) -> float:
+    if rules.twice is None or not entries:
+        return 0.0
+    kind, extra = rules.twice
+    return extra if index.kinds[entries[-1]] == kind == index.kinds[entry] else 0.0
+
+
+def best_paths(
     index: PathIndex,
     start: int,
     end: int,
     *,
-    day: int | None,
+    rules: Rules,
     max_hops: int,
     limit: int,
-    shortest_only: bool = False,
     budget: int = STEP_BUDGET,
 ) -> Found:
-    """Up to ``limit`` simple paths of at most ``max_hops`` hops, shortest first, within ``budget`` steps."""
-    to_end = distances(index, end, day=day, limit=max_hops)
+    """Up to ``limit`` simple paths of at most ``max_hops`` hops, cheapest first, within ``budget`` steps."""
+    to_end = distances(index, end, rules=rules, limit=max_hops)
     if start not in to_end:
         return Found([], complete=True)
-    longest = to_end[start] if shortest_only else max_hops
+    settled, floor = _costs_to(index, end, start, rules)
     steps = _Budget(budget)
     found: list[list[int]] = []
-    for length in range(to_end[start], longest + 1):
-        walk = _walk(index, start, end, length=length, to_end=to_end, day=day, budget=steps)
-        found.extend(_first(walk, limit - len(found)))
-        if len(found) >= limit or steps.spent:
+    links: list[list[int]] = []
+    costs: list[float] = []
+    counter = 0
+    # (estimate, cost so far, tie-breaker, nodes, entries, time)
+    heap: list[tuple[float, float, int, tuple[int, ...], tuple[int, ...], int]] = [
+        (floor, 0.0, 0, (start,), (), NOT_BEFORE)
+    ]
+    while heap and len(found) < limit:
+        if not steps.spend(1 + index.degree(heap[0][3][-1])):
             break
-    return Found(found, complete=not steps.spent)
-
-
-def _first(paths: Iterator[list[int]], count: int) -> list[list[int]]:
-    taken: list[list[int]] = []
-    if count <= 0:
-        return taken
-    for path in paths:
-        taken.append(path)
-        if len(taken) >= count:
-            break
-    return taken
-
-
-def _walk(
-    index: PathIndex, start: int, end: int, *, length: int, to_end: dict[int, int], day: int | None, budget: _Budget
-) -> Iterator[list[int]]:
-    """Simple paths of exactly ``length`` hops, pruned by the distance still to go, until the budget is spent."""
-    stack: list[tuple[list[int], Iterator[int]]] = [([start], _choices(index, start, day, budget))]
-    on_path = {start}
-    while stack:
-        if not budget.spend():
-            return
-        path, choices = stack[-1]
-        step = next(choices, None)
-        if step is None:
-            stack.pop()
-            on_path.discard(path[-1])
+        _, cost, _, nodes, entries, time = heapq.heappop(heap)
+        node = nodes[-1]
+        if node == end:
+            found.append(list(nodes))
+            links.append(list(entries))
+            costs.append(cost)
             continue
-        left = length - len(path)  # hops still to take after this one
-        if step in on_path or to_end.get(step, length + 1) > left:
-            continue
-        if step == end:
-            if left == 0:
-                yield [*path, step]
-            continue
-        on_path.add(step)
-        stack.append(([*path, step], _choices(index, step, day, budget)))
-
-
-def _choices(index: PathIndex, node: int, day: int | None, budget: _Budget) -> Iterator[int]:
-    """The neighbours to try from ``node``; reading them costs a step per link scanned."""
-    budget.spend(index.offsets[node + 1] - index.offsets[node])
-    return iter(index.neighbours(node, day))
+        through = cost + (hub_penalty(index.degree(node)) if node != start else 0.0)
+        for neighbour, (step, entry, after) in _choices(index, node, time, rules).items():
+            if neighbour in nodes or len(nodes) + to_end.get(neighbour, max_hops + 1) > max_hops:
+                continue
+            total = through + step + _extra(index, rules, entries, entry)
+            counter += 1
+            estimate = total + settled.get(neighbour, floor)
+            heapq.heappush(heap, (estimate, total, counter, (*nodes, neighbour), (*entries, entry), after))
+    return Found(found, not steps.spent, links, costs)
 
 
 def neighbourhood_size(index: PathIndex, starts: Iterable[int], *, day: int | None, depth: int, above: int) -> int:

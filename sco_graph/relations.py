@@ -152,7 +152,9 @@ def event_edges(row: EventRow) -> list[Edge]:
         else:
             pairs = list(combinations(sources, 2))
         edges.extend(
-            Edge(a, b, rule.relation, not rule.targets, row.when, None, row.iri, detail, row.citations)
+            Edge(
+                a, b, rule.relation, not rule.targets, row.when, None, row.iri, detail, row.citations, row.headline_only
+            )
             for a, b in pairs
         )
     return edges
@@ -162,6 +164,7 @@ def fact_edges(graph: Graph, iri: str, description: Description, citations: tupl
     """The relation a position, membership or partnership states."""
     kind = type_name(classes_of(description), FACT_TYPES)
     period = period_of(description)
+    headline_only = is_true(description, SCO + "headlineOnly")
     edges: list[Edge] = []
     if kind == "position":
         role = first_text(description, SCO + "role")
@@ -180,6 +183,7 @@ def fact_edges(graph: Graph, iri: str, description: Description, citations: tupl
                         iri,
                         detail,
                         citations,
+                        headline_only,
                     )
                 )
     elif kind == "membership":
@@ -199,12 +203,13 @@ def fact_edges(graph: Graph, iri: str, description: Description, citations: tupl
                             iri,
                             None,
                             citations,
+                            headline_only,
                         )
                     )
     elif kind == "partnership":
         parties = [graph.entity(party) for party in iris_of(description, SCO + "party")]
         for a, b in combinations(parties, 2):
-            edges.append(Edge(a, b, "partner organisation of", True, None, period, iri, None, citations))
+            edges.append(Edge(a, b, "partner organisation of", True, None, period, iri, None, citations, headline_only))
     return edges
 
 

@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 from sco_graph.escape import json_text, visible
-from sco_graph.results import SparqlResult, cite
+from sco_graph.results import HEADLINE_MARK, SparqlResult, cite
 
 if TYPE_CHECKING:
     from sco_graph.cache import CacheInfo
     from sco_graph.results import (
         Card,
+        Common,
         EventRow,
         Members,
         Neighbour,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         | Paths
         | Timeline
         | Card
+        | Common
         | SearchResult
         | Members
         | Stats
@@ -182,7 +184,7 @@ def _who_met_layout(result: WhoMet) -> list[Block]:
         if requested:
             occasion += f"{'; ' if occasion else ''}requested by {', '.join(requested)}"
         if event.headline_only:
-            occasion += " (headline only)"
+            occasion += f" {HEADLINE_MARK}"
         place = event.place.name if event.place else ""
         rows.append([str(event.when), row.counterpart.name, place, occasion, cite(event.citations)])
     return [Grid(f"Who {result.subject.name} met{when}", ["Date", "Met", "Place", "Occasion", "Sources"], rows)]
@@ -199,7 +201,8 @@ def _neighbour_nodes(rows: tuple[Neighbour, ...]) -> list[Node]:
             edge = row.edge
             detail = f" ({edge.detail})" if edge.detail else ""
             via = f" — via {row.via.name}" if row.via else ""
-            label = f"{row.other.name} ({row.other.type}){detail} {edge.date_text()} {cite(edge.citations)}{via}"
+            mark = f" {HEADLINE_MARK}" if edge.headline_only else ""
+            label = f"{row.other.name} ({row.other.type}){detail} {edge.date_text()}{mark} {cite(edge.citations)}{via}"
             children.append(Node(" ".join(label.split()), _neighbour_nodes(row.children)))
         nodes.append(Node(relation, children, "bold"))
     return nodes
@@ -215,12 +218,23 @@ def _neighbours_layout(result: Neighbours) -> list[Block]:
 def _paths_layout(result: Paths) -> list[Block]:
     lines: list[Block] = []
     when = f" as of {result.as_of}" if result.as_of else ""
+    if result.via or result.avoid or result.chronological:
+        rules = [f"only by {', '.join(result.via)}"] if result.via else []
+        rules += [f"avoiding {_names(result.avoid)}"] if result.avoid else []
+        rules += ["each hop no earlier than the one before"] if result.chronological else []
+        lines.append(Line(f"Paths {'; '.join(rules)}", "dim"))
+    if result.statement_only:
+        lines.append(Line(f"Nothing stronger than a statement connects {result.start.name} and {result.end.name} "
+                          f"within {result.max_hops} hops: hops marked (statement only) rest on what was said.",
+                          "yellow"))  # fmt: skip
     for number, path in enumerate(result.paths, 1):
-        lines.append(Line(f"Path {number}: {len(path)} hop{'s' if len(path) != 1 else ''}{when}", "bold"))
+        weakest = max(path, key=lambda hop: _CLASSES.index(hop.strength) if hop.strength in _CLASSES else 0)
+        lines.append(Line(f"Path {number}: {len(path)} hop{'s' if len(path) != 1 else ''}{when}; "
+                          f"weakest link: {weakest.strength}", "bold"))  # fmt: skip
         for step, hop in enumerate(path, 1):
-            plural = "s" if hop.alternatives != 1 else ""
-            more = f" (+{hop.alternatives} other relation{plural})" if hop.alternatives else ""
-            lines.append(Line(f"  {step}. {hop.edge.statement()}{more}"))
+            mark = " (statement only)" if hop.strength == "statement" else ""
+            lines.append(Line(f"  {step}. {hop.edge.statement()}{mark}"))
+            lines.extend(Line(f"       also: {edge.statement()}", "dim") for edge in hop.others)
     if not result.complete:
         from sco_graph.paths import STEP_BUDGET
 
@@ -231,13 +245,45 @@ def _paths_layout(result: Paths) -> list[Block]:
     return lines
 
 
+_CLASSES = ("contact", "organisational tie", "joint act", "statement")
+
+
+def _sides_text(edges: Iterable[Any]) -> str:
+    return "; ".join(" ".join(f"{edge.relation} {edge.date_text()}".split()) for edge in edges)
+
+
+def _common_layout(result: Common) -> list[Block]:
+    when = f" (as of {result.as_of})" if result.as_of else ""
+    one, two = result.first.name, result.second.name
+    if not (result.direct or result.events or result.offices or result.shared):
+        return [Line(f"{one} and {two} share nothing in the data{when}.")]
+    blocks: list[Block] = [Line(f"What {one} and {two} share{when}", "bold")]
+    if result.direct:
+        rows = [[edge.date_text(), edge.statement()] for edge in result.direct]
+        blocks.append(Grid("Between them", ["Date", "Statement"], rows))
+    if result.events:
+        blocks.append(Grid("Events together", EVENT_COLUMNS, [_event_cells(event) for event in result.events]))
+    if result.offices:
+        rows = [[o.role, o.organisation.name, _sides_text(o.first), _sides_text(o.second),
+                 cite((*[c for e in o.first for c in e.citations], *[c for e in o.second for c in e.citations]))]
+                for o in result.offices]  # fmt: skip
+        blocks.append(Grid("Offices both held", ["Office", "In", one, two, "Sources"], rows))
+    if result.shared:
+        rows = [[row.kind, row.entity.name, row.strength, _sides_text(row.first), _sides_text(row.second),
+                 cite((*[c for e in row.first for c in e.citations], *[c for e in row.second for c in e.citations]))]
+                for row in result.shared]  # fmt: skip
+        blocks.append(Grid("Related to both", ["Kind", "Entity", "Strength", one, two, "Sources"], rows))
+    return blocks
+
+
 EVENT_COLUMNS = ["Date", "Type", "Event", "Participants", "Place", "Sources"]
 
 
 def _event_cells(event: EventRow) -> list[str]:
     label = event.label + (f" — via {event.via.name}" if event.via else "")
+    label += f" {HEADLINE_MARK}" if event.headline_only else ""
     place = event.place.name if event.place else ""
-    return [str(event.when), event.type, label, _names(event.participants), place, cite(event.citations)]
+    return [str(event.when), event.type_text, label, _names(event.participants), place, cite(event.citations)]
 
 
 def _timeline_layout(result: Timeline) -> list[Block]:
@@ -333,6 +379,7 @@ LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
     "Paths": _paths_layout,
     "Timeline": _timeline_layout,
     "Card": _card_layout,
+    "Common": _common_layout,
     "SearchResult": _search_layout,
     "Members": _members_layout,
     "Stats": _stats_layout,
@@ -341,6 +388,10 @@ LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
 
 
 # ------------------------------------------------------------------ CSV
+def _yes(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
 def _sources(citations: Iterable[Any]) -> str:
     return " | ".join(f"{c.source.short}: {c.quote}" for c in citations)
 
@@ -356,6 +407,7 @@ def _who_met_rows(result: WhoMet) -> Iterable[dict[str, str]]:
             "place": event.place.name if event.place else "",
             "occasion": event.occasion or "",
             "event": event.iri,
+            "headline_only": _yes(event.headline_only),
             "sources": _sources(event.citations),
         }
 
@@ -371,6 +423,7 @@ def _flatten(rows: tuple[Neighbour, ...], parent: str, level: int) -> Iterable[d
             "type": row.other.type,
             "date": row.edge.date_text(),
             "via": row.via.name if row.via else "",
+            "headline_only": _yes(row.edge.headline_only),
             "sources": _sources(row.edge.citations),
         }
         yield from _flatten(row.children, row.other.name, level + 1)
@@ -384,23 +437,46 @@ def _path_rows(result: Paths) -> Iterable[dict[str, str]]:
                 "step": str(step),
                 "from": hop.start.name,
                 "relation": hop.edge.relation,
+                "strength": hop.strength,
                 "to": hop.end.name,
                 "date": hop.edge.date_text(),
                 "statement": hop.edge.statement(),
+                "other_relations": " | ".join(edge.statement() for edge in hop.others),
+                "headline_only": _yes(hop.edge.headline_only),
                 "sources": _sources(hop.edge.citations),
             }
+
+
+def _common_rows(result: Common) -> Iterable[dict[str, str]]:
+    for edge in result.direct:
+        yield {"section": "between", "kind": edge.relation, "entity": "", "entity_iri": "", "strength": "",
+               "first": edge.statement(), "second": "", "sources": _sources(edge.citations)}  # fmt: skip
+    for event in result.events:
+        yield {"section": "event", "kind": event.type, "entity": event.label, "entity_iri": event.iri,
+               "strength": "", "first": str(event.when), "second": str(event.when),
+               "sources": _sources(event.citations)}  # fmt: skip
+    for office in result.offices:
+        yield {"section": "office", "kind": office.role, "entity": office.organisation.name,
+               "entity_iri": office.organisation.iri, "strength": "", "first": _sides_text(office.first),
+               "second": _sides_text(office.second),
+               "sources": _sources([c for e in (*office.first, *office.second) for c in e.citations])}  # fmt: skip
+    for row in result.shared:
+        yield {"section": "shared", "kind": row.kind, "entity": row.entity.name, "entity_iri": row.entity.iri,
+               "strength": row.strength, "first": _sides_text(row.first), "second": _sides_text(row.second),
+               "sources": _sources([c for e in (*row.first, *row.second) for c in e.citations])}  # fmt: skip
 
 
 def _event_row(event: EventRow) -> dict[str, str]:
     return {
         "date": str(event.when),
-        "type": event.type,
+        "type": event.type_text,
         "event": event.label,
         "event_iri": event.iri,
         "participants": "; ".join(entity.name for entity in event.participants),
         "place": event.place.name if event.place else "",
         "via": event.via.name if event.via else "",
         "cameo": event.cameo or "",
+        "headline_only": _yes(event.headline_only),
         "sources": _sources(event.citations),
     }
 
@@ -416,6 +492,7 @@ def _card_rows(result: Card) -> Iterable[dict[str, str]]:
                 "section": section,
                 "statement": edge.statement(),
                 "date": edge.date_text(),
+                "headline_only": _yes(edge.headline_only),
                 "sources": _sources(edge.citations),
             }
     for event in result.events:
@@ -423,6 +500,7 @@ def _card_rows(result: Card) -> Iterable[dict[str, str]]:
             "section": "event",
             "statement": event.label,
             "date": str(event.when),
+            "headline_only": _yes(event.headline_only),
             "sources": _sources(event.citations),
         }
 
@@ -437,6 +515,7 @@ def _member_rows(result: Members) -> Iterable[dict[str, str]]:
             "start": str(row.period.start or ""),
             "end": str(row.period.end or ""),
             "attested": " ".join(str(day) for day in row.period.attested),
+            "ended_by": str(row.period.ended_by or ""),  # a bound from a later status, never an end
             "certainty": row.certainty or "",
             "sources": _sources(row.citations),
         }
@@ -457,6 +536,7 @@ CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
     "Paths": _path_rows,
     "Timeline": lambda result: (_event_row(event) for event in result.events),
     "Card": _card_rows,
+    "Common": _common_rows,
     "SearchResult": lambda result: (
         {
             "score": f"{hit.score:.1f}",

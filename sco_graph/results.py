@@ -25,27 +25,37 @@ class EntityRef(NamedTuple):
 
 
 class Source(NamedTuple):
-    """A source article."""
+    """A source article, or a dated headline listed on an article's page (``listed_on`` that article)."""
 
     iri: str
     title: str
     publisher: str | None
     published: str | None
     seed_file: str | None
+    listed_on: Source | None = None  # for a headline: the article whose page lists it
+
+    @property
+    def kind(self) -> str:
+        """``article``, or ``headline`` for a headline known only from another article's page."""
+        return "headline" if self.listed_on is not None else "article"
 
     @property
     def short(self) -> str:
-        """A compact citation: ``Xinhua, 2023-05-13``."""
+        """A compact citation: ``Xinhua, 2023-05-13``, or for a listed headline its own date and the page's."""
+        if self.listed_on is not None:
+            return f"headline of {self.published or 'undated'} on the page of {self.listed_on.short}"
         who = self.publisher or f"“{_truncate(self.title, 40)}”"
         return f"{who}, {self.published or 'undated'}"
 
     def as_json(self) -> JSON:
         return {
             "iri": self.iri,
+            "kind": self.kind,
             "title": self.title,
             "publisher": self.publisher,
             "published": self.published,
             "seed_file": self.seed_file,
+            "listed_on": self.listed_on.as_json() if self.listed_on is not None else None,
         }
 
 
@@ -57,6 +67,9 @@ class Citation(NamedTuple):
 
     def as_json(self) -> JSON:
         return {**self.source.as_json(), "quote": self.quote}
+
+
+HEADLINE_MARK = "(headline only)"  # how text marks a fact whose only evidence is a listed headline
 
 
 def _truncate(text: str, width: int) -> str:
@@ -78,6 +91,9 @@ class Period(NamedTuple):
     start: PartialDate | None = None
     end: PartialDate | None = None
     attested: tuple[PartialDate, ...] = ()
+    # For a single-holder office or an exclusive status with no end date: a bound, never an end.
+    # The tenure ended by this day (a later holder's or status's earliest date) at the latest.
+    ended_by: PartialDate | None = None
 
     def __str__(self) -> str:
         if self.start and self.end:
@@ -91,6 +107,8 @@ class Period(NamedTuple):
         if self.attested:
             seen = ", ".join(str(day) for day in self.attested)
             text = f"{text}; attested {seen}" if text else f"attested {seen}"
+        if self.ended_by is not None:
+            text = f"{text or 'undated'}; ended by {self.ended_by} at the latest"
         return text or "undated"
 
     def as_json(self) -> JSON:
@@ -98,6 +116,7 @@ class Period(NamedTuple):
             "start": str(self.start) if self.start else None,
             "end": str(self.end) if self.end else None,
             "attested": [str(day) for day in self.attested],
+            "ended_by": str(self.ended_by) if self.ended_by else None,
         }
 
 
@@ -115,11 +134,22 @@ class EventRow(NamedTuple):
     headline_only: bool
     citations: tuple[Citation, ...]
     roles: tuple[tuple[str, EntityRef], ...] = ()
-    via: EntityRef | None = None  # the organ through which an organisation took part
+    via: EntityRef | None = None  # the organ (or the place inside a place) through which it reached a timeline
+    kind: str = "event"  # "fact": the start or end of a membership, partnership or position
+    change: str | None = None  # a fact row's "start" or "end"
+    status: str | None = None  # a fact row's status (member, observer, ...) or role (President, ...)
+
+    @property
+    def type_text(self) -> str:
+        """The type as shown: ``meeting``, or ``membership start`` for a fact row."""
+        return f"{self.type} {self.change}" if self.change else self.type
 
     def as_json(self) -> JSON:
         return {
             "event": self.iri,
+            "kind": self.kind,
+            "change": self.change,
+            "status": self.status,
             "label": self.label,
             "type": self.type,
             "when": self.when.as_json(),
@@ -180,9 +210,10 @@ class Edge(NamedTuple):
     node: str | None  # the event or fact IRI, when the relation comes from one
     detail: str | None
     citations: tuple[Citation, ...]
+    headline_only: bool = False  # the only evidence is a dated headline listed beside an article
 
     def statement(self) -> str:
-        """The hop as a readable, dated sentence with its sources."""
+        """The hop as a readable, dated sentence with its sources (and its mark, when headline only)."""
         text = f"{self.source.name} {self.relation} {self.target.name}"
         if self.detail:
             text += f" ({self.detail})"
@@ -190,6 +221,8 @@ class Edge(NamedTuple):
             text += f" on {self.when}" if self.when.date else f", {self.when}"
         elif self.period is not None and (self.period.start or self.period.attested):
             text += f", {self.period}"
+        if self.headline_only:
+            text += f" {HEADLINE_MARK}"
         return f"{text} {cite(self.citations)}"
 
     def date_text(self) -> str:
@@ -206,6 +239,7 @@ class Edge(NamedTuple):
             "period": self.period.as_json() if self.period else None,
             "node": self.node,
             "detail": self.detail,
+            "headline_only": self.headline_only,
             "statement": self.statement(),
             "sources": [citation.as_json() for citation in self.citations],
         }
@@ -267,6 +301,7 @@ class Neighbour(NamedTuple):
             "period": self.edge.period.as_json() if self.edge.period else None,
             "detail": self.edge.detail,
             "node": self.edge.node,
+            "headline_only": self.edge.headline_only,
             "via": self.via.as_json() if self.via else None,
             "sources": [citation.as_json() for citation in self.edge.citations],
             "neighbours": [child.as_json() for child in self.children],
@@ -290,12 +325,14 @@ class Neighbours(NamedTuple):
 
 
 class Hop(NamedTuple):
-    """One step of a path: from one entity to the next, explained by an edge."""
+    """One step of a path: from one entity to the next, explained by its strongest relation; the others listed."""
 
     start: EntityRef
     end: EntityRef
     edge: Edge
     alternatives: int  # how many other relations link the same two entities
+    others: tuple[Edge, ...] = ()  # those other relations, strongest first
+    strength: str = ""  # the class of ``edge`` (sco_graph.strength): contact, organisational tie, ...
 
     def as_json(self) -> JSON:
         return {
@@ -303,12 +340,30 @@ class Hop(NamedTuple):
             "to": self.end.as_json(),
             "statement": self.edge.statement(),
             "relation": self.edge.relation,
+            "strength": self.strength,
             "when": self.edge.when.as_json() if self.edge.when else None,
             "period": self.edge.period.as_json() if self.edge.period else None,
             "node": self.edge.node,
+            "headline_only": self.edge.headline_only,
             "other_relations": self.alternatives,
+            "others": [
+                {
+                    "relation": edge.relation,
+                    "strength": strength,
+                    "statement": edge.statement(),
+                    "node": edge.node,
+                    "headline_only": edge.headline_only,
+                }
+                for edge, strength in zip(self.others, self.other_strengths, strict=True)
+            ],
             "sources": [citation.as_json() for citation in self.edge.citations],
         }
+
+    @property
+    def other_strengths(self) -> tuple[str, ...]:
+        from sco_graph.strength import strength_of
+
+        return tuple(strength_of(edge.relation) for edge in self.others)
 
 
 class Paths(NamedTuple):
@@ -319,6 +374,11 @@ class Paths(NamedTuple):
     paths: tuple[tuple[Hop, ...], ...]
     truncated: bool = False
     complete: bool = True  # False when the search ran out of work before it had looked at every candidate
+    costs: tuple[float, ...] = ()  # each path's cost, as ranked
+    via: tuple[str, ...] = ()  # the relations a path may use (all when empty)
+    avoid: tuple[EntityRef, ...] = ()
+    chronological: bool = False
+    statement_only: bool = False  # the best path needs a hop that rests on statements only
 
     def as_json(self) -> JSON:
         return {
@@ -327,9 +387,76 @@ class Paths(NamedTuple):
             "to": self.end.as_json(),
             "max_hops": self.max_hops,
             "as_of": str(self.as_of) if self.as_of else None,
+            "via": list(self.via),
+            "avoid": [entity.as_json() for entity in self.avoid],
+            "chronological": self.chronological,
+            "statement_only": self.statement_only,
             "truncated": self.truncated,
             "complete": self.complete,
-            "paths": [{"hops": len(path), "steps": [hop.as_json() for hop in path]} for path in self.paths],
+            "paths": [
+                {"hops": len(path), "cost": round(cost, 3), "steps": [hop.as_json() for hop in path]}
+                for path, cost in zip(self.paths, self.costs or (0.0,) * len(self.paths), strict=True)
+            ],
+        }
+
+
+class SharedOffice(NamedTuple):
+    """One office (a role in a body) that two entities both held, with each one's tenure and sources."""
+
+    role: str
+    organisation: EntityRef
+    first: tuple[Edge, ...]
+    second: tuple[Edge, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "role": self.role,
+            "organisation": self.organisation.as_json(),
+            "first": [edge.as_json() for edge in self.first],
+            "second": [edge.as_json() for edge in self.second],
+        }
+
+
+class SharedEntity(NamedTuple):
+    """A third entity (organisation, document, person, place) both are related to, with each side's relations."""
+
+    kind: str
+    entity: EntityRef
+    strength: str  # the weaker of the two sides' strongest relations
+    first: tuple[Edge, ...]
+    second: tuple[Edge, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "kind": self.kind,
+            "entity": self.entity.as_json(),
+            "strength": self.strength,
+            "first": [edge.as_json() for edge in self.first],
+            "second": [edge.as_json() for edge in self.second],
+        }
+
+
+class Common(NamedTuple):
+    """What two entities share: relations between them, events together, offices, third entities."""
+
+    first: EntityRef
+    second: EntityRef
+    as_of: PartialDate | None
+    direct: tuple[Edge, ...]
+    events: tuple[EventRow, ...]
+    offices: tuple[SharedOffice, ...]
+    shared: tuple[SharedEntity, ...]
+
+    def as_json(self) -> JSON:
+        return {
+            "query": "common",
+            "first": self.first.as_json(),
+            "second": self.second.as_json(),
+            "as_of": str(self.as_of) if self.as_of else None,
+            "direct": [edge.as_json() for edge in self.direct],
+            "events": [event.as_json() for event in self.events],
+            "offices": [office.as_json() for office in self.offices],
+            "shared": [row.as_json() for row in self.shared],
         }
 
 

@@ -2,8 +2,9 @@
 
 ``validate`` parses every file strictly (syntax errors carry file:line:column),
 checks the merged graph against ``data/shapes.ttl`` with pySHACL, and then
-checks time: no end before its start, and no overlapping standing statuses
-(member, observer, partner) of one member in one organisation. The result is a
+checks time: no end before its start, no overlapping standing statuses
+(member, observer, partner) of one member in one organisation, and no source
+that appears to report what happened after it was published. The result is a
 sorted report; nothing here prints.
 """
 
@@ -137,6 +138,7 @@ def _temporal(quads: list[pyoxigraph.Quad]) -> list[Problem]:
                 Problem(short_iri(row["node"].value), f"{row['what'].value} {last} is before its start {first}")
             )
     problems.extend(_overlapping_statuses(local))
+    problems.extend(_reported_before_it_happened(local))
     return problems
 
 
@@ -190,3 +192,53 @@ def _overlapping_statuses(store: LocalStore) -> list[Problem]:
                     )
                 )
     return problems
+
+
+# The dates by which a node claims to have happened or held, and how a problem names each.
+CLAIMED_DATES = """SELECT ?node ?what ?day ?source ?published WHERE {
+  ?node sco:evidence ?evidence . ?evidence sco:source ?source .
+  OPTIONAL { ?source schema:datePublished ?published }
+  { ?node sco:date ?day BIND("dated" AS ?what) }
+  UNION { ?node sco:notAfter ?day BIND("dated no later than" AS ?what) }
+  UNION { ?node sco:attested ?day BIND("attested" AS ?what) } }"""
+
+
+def _reported_before_it_happened(store: LocalStore) -> list[Problem]:
+    """Events and facts whose every source was published before the date they are given.
+
+    A source published on day P can report only what had happened (or held) by P: an
+    event dated later, a fact attested later, or a "no later than" bound later than P
+    cannot have come from it. A node with an undated source is not judged.
+    """
+    published: dict[str, dict[str, PartialDate | None]] = defaultdict(dict)
+    claims: dict[str, dict[str, tuple[str, PartialDate]]] = defaultdict(dict)
+    for row in store.select(CLAIMED_DATES):
+        node = row["node"].value
+        published[node][row["source"].value] = _date(row.get("published"))
+        day = _date(row["day"])
+        if day is not None:
+            claims[node][f"{row['what'].value} {day}"] = (row["what"].value, day)
+    problems = []
+    for node, sources in sorted(published.items()):
+        latest = _latest_publication(sources)
+        if latest is None:
+            continue
+        for _, (what, day) in sorted(claims[node].items()):
+            if day.earliest() > latest.latest():
+                problems.append(
+                    Problem(
+                        short_iri(node),
+                        f"{what} {day}, but every source cited for it was published by {latest} "
+                        f"({', '.join(short_iri(iri) for iri in sorted(sources))}): a source cannot report "
+                        "what happened after its publication; cite a source of that date",
+                    )
+                )
+    return problems
+
+
+def _latest_publication(sources: dict[str, PartialDate | None]) -> PartialDate | None:
+    """The latest publication date of the sources, or None when any of them is undated."""
+    dates = list(sources.values())
+    if not dates or any(day is None for day in dates):
+        return None
+    return max((day for day in dates if day is not None), key=PartialDate.sort_key)

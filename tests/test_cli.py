@@ -20,6 +20,7 @@ COMMANDS = [
     "neighbours",
     "neighbors",
     "path",
+    "common",
     "timeline",
     "show",
     "search",
@@ -145,11 +146,11 @@ def test_path_explains_every_hop_with_a_date_and_a_source(cli: Invoke) -> None:
         assert "[" in step["statement"]
 
 
-def test_path_all_lists_longer_paths_shortest_first(cli: Invoke) -> None:
+def test_path_all_lists_the_best_paths_first(cli: Invoke) -> None:
     data = cli.json("path", "Terhi Hakala", "Zhang Ming", "--all", "--max-hops", "5")
-    lengths = [path["hops"] for path in data["paths"]]
-    assert lengths == sorted(lengths)
-    assert len(set(lengths)) > 1
+    costs = [path["cost"] for path in data["paths"]]
+    assert costs == sorted(costs)
+    assert len({path["hops"] for path in data["paths"]}) > 1
     met = [path for path in data["paths"] if path["steps"][0]["relation"] == "met"]
     assert met, "a path starting with Hakala's meeting with Mirzaev is listed"
     assert met[0]["steps"][0]["statement"].startswith("Ruslan Mirzaev met Terhi Hakala on 2023-05-29")
@@ -163,7 +164,7 @@ def test_no_path_exits_one_with_a_message(cli: Invoke) -> None:
 
 # ------------------------------------------------------------ timeline
 def test_timeline_prints_each_date_at_its_precision_in_order(cli: Invoke) -> None:
-    data = cli.json("timeline", "CSTO")
+    data = cli.json("timeline", "CSTO", "--type", "-fact")
     dates = [event["when"]["date"] for event in data["events"]]
     assert dates[0] == "2018-05"
     assert set(dates[1:]) == {"2018-06-09"}
@@ -180,7 +181,8 @@ def test_timeline_marks_what_an_organ_did(cli: Invoke) -> None:
 def test_timeline_range_and_several_names(cli: Invoke) -> None:
     data = cli.json("timeline", "CSTO", "CIS", "--from", "2005", "--to", "2005-12")
     assert [event["label"] for event in data["events"]] == [
-        "SCO Secretariat and CIS Executive Committee sign a memorandum of understanding"
+        "Commonwealth of Independent States and Shanghai Cooperation Organisation partner organisations",
+        "SCO Secretariat and CIS Executive Committee sign a memorandum of understanding",
     ]
 
 
@@ -312,10 +314,15 @@ CONTRACTS = {
         "to",
         "max_hops",
         "as_of",
+        "via",
+        "avoid",
+        "chronological",
+        "statement_only",
         "truncated",
         "complete",
         "paths",
     },
+    ("common", "Zhang Ming", "Norov"): {"query", "first", "second", "as_of", "direct", "events", "offices", "shared"},
     ("timeline", "CIS"): {"query", "subjects", "from", "to", "types", "events"},
     ("show", "CIS"): {
         "query",
@@ -353,12 +360,31 @@ def test_json_top_level_keys_are_pinned(cli: Invoke, args: tuple[str, ...]) -> N
 
 
 def test_timeline_event_rows_carry_names_iris_dates_and_sources(cli: Invoke) -> None:
-    for event in cli.json("timeline")["events"]:
-        assert set(event) == {"event", "label", "type", "when", "participants", "roles", "place", "occasion",
-                              "cameo", "headline_only", "via", "sources"}  # fmt: skip
+    events = cli.json("timeline")["events"]
+    assert {event["kind"] for event in events} == {"event", "fact"}
+    for event in events:
+        assert set(event) == {"event", "kind", "change", "status", "label", "type", "when", "participants", "roles",
+                              "place", "occasion", "cameo", "headline_only", "via", "sources"}  # fmt: skip
+        if event["kind"] == "fact":
+            assert event["type"] in {"membership", "partnership", "position"}
+            assert event["change"] in {"start", "end"}
+        else:
+            assert event["change"] is None
+            assert event["status"] is None
         assert event["sources"]
         assert event["when"]["date"] is None or DATE.match(event["when"]["date"])
         assert all({"name", "iri", "type"} <= set(entity) for entity in event["participants"])
+
+
+PERIOD_KEYS = {"start", "end", "attested", "ended_by"}
+
+
+def test_show_and_members_periods_carry_the_tenure_bound(cli: Invoke) -> None:
+    card = cli.json("show", "SCO")
+    rows = cli.json("members", "SCO")["members"]
+    periods = [edge["period"] for edge in card["positions"] + card["memberships"]] + [row["period"] for row in rows]
+    assert periods and all(set(period) == PERIOD_KEYS for period in periods)
+    assert {period["ended_by"] for period in periods} == {None, "2023-05-11"}  # Norov's, bounded by Zhang Ming
 
 
 def test_show_as_of_drops_later_facts(cli: Invoke) -> None:

@@ -5,7 +5,7 @@ Every function takes plain arguments (names as typed, dates as
 None of them prints; the CLI renders what they return.
 
 One module per question, each with its helpers beside it: ``who_met``,
-``neighbours``, ``path``, ``timeline``, ``show``, ``search``, ``members``,
+``neighbours``, ``path``, ``common``, ``timeline``, ``show``, ``search``, ``members``,
 ``stats``, and ``network`` (the relations ``draw network`` pictures). They
 share ``order`` (the as-of day; the order of events and relations), ``edges``
 (the relations touching a set of entities) and ``names`` (command-line words
@@ -18,6 +18,7 @@ them costs about a millisecond.
 
 from __future__ import annotations
 
+from sco_graph.queries.common import common
 from sco_graph.queries.members import members
 from sco_graph.queries.names import names_from_words
 from sco_graph.queries.neighbours import neighbours
@@ -30,6 +31,7 @@ from sco_graph.queries.timeline import timeline
 from sco_graph.queries.who_met import who_met
 
 __all__ = [
+    "common",
     "members",
     "names_from_words",
     "neighbours",

@@ -6,14 +6,16 @@ from sco_graph.dates import PartialDate
 from sco_graph.graph import Graph
 from sco_graph.queries.edges import edges_touching
 from sco_graph.queries.order import as_of_day, edge_order, event_order
-from sco_graph.relations import edge_holds_on
 from sco_graph.results import Card, EntityRef, EventRow
+from sco_graph.tenure import tenures
 
 
 def show(graph: Graph, name: str, as_of: PartialDate | None = None) -> Card:
     """An entity card: names, relations, positions, memberships, events, counterparts, sources.
 
-    With ``as_of``, only what held or had happened by that date.
+    With ``as_of``, only what held or had happened by that date. A single-holder
+    office shows one holder on a day, and a tenure a later holder bounds says so
+    (see :mod:`sco_graph.tenure`).
     """
     subject = graph.resolve(name)
     entry = graph.directory.get(subject.iri)
@@ -21,7 +23,10 @@ def show(graph: Graph, name: str, as_of: PartialDate | None = None) -> Card:
     comment_values = description.get("http://www.w3.org/2000/01/rdf-schema#comment", [])
     day = as_of_day(as_of)
     involved: dict[str, EventRow] = {}
-    edges = [edge for edge in edges_touching(graph, [subject.iri], involved) if day is None or edge_holds_on(edge, day)]
+    touching = edges_touching(graph, [subject.iri], involved)
+    # Single-holder offices and exclusive statuses: a later holder or status bounds an earlier one.
+    known = tenures(graph, touching)
+    edges = [known.bounded(edge) for edge in touching if day is None or known.holds_on(edge, day)]
     relations = [edge for edge in edges if edge.node is None]
     positions = [edge for edge in edges if edge.relation == "holds a position in"]
     member_relations = {"member of", "observer of", "partner of", "applicant to", "partner organisation of"}

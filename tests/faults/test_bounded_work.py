@@ -20,7 +20,7 @@ from sco_graph import api, queries
 from sco_graph.errors import ExitCode, UsageError
 from sco_graph.mirror import FOREVER, NOT_BEFORE, PathIndex
 from sco_graph.model import TURTLE_PREFIXES
-from sco_graph.paths import neighbourhood_size, simple_paths
+from sco_graph.paths import Rules, best_paths, neighbourhood_size
 from tests.conftest import Invoke
 
 SOURCE = (
@@ -99,7 +99,7 @@ def test_all_paths_in_a_dense_cluster_stop_on_the_budget_and_say_so(cli: Invoke,
     assert "(the search stopped after 300,000 steps" in table.stdout
 
 
-def test_all_paths_between_two_clique_members_list_the_shortest_first(cli: Invoke, clique: Path) -> None:
+def test_all_paths_between_two_clique_members_list_the_best_first(cli: Invoke, clique: Path) -> None:
     args = ("--no-bundled", "--data", str(clique), "path", "Person 3", "Person 4", "--all", "--max-hops", "9")
     result = run(cli, *args, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -144,17 +144,44 @@ def complete_graph(count: int) -> PathIndex:
     return index_of([(a, b) for a in range(count) for b in range(a + 1, count)], count)
 
 
-def test_a_search_cut_by_its_budget_lists_every_shorter_path_first() -> None:
+EVERY_LINK_ALIKE = Rules([1.0])
+
+
+def all_paths(index: PathIndex, start: int, end: int, **options: int) -> list[list[int]]:
+    """Every simple path, by brute force, cheapest first (hub penalties and hop costs as the search counts them)."""
+    from sco_graph.strength import hub_penalty
+
+    found: list[list[int]] = []
+
+    def walk(path: list[int]) -> None:
+        if path[-1] == end:
+            found.append(path)
+            return
+        if len(path) > options["max_hops"]:
+            return
+        for neighbour in index.neighbours(path[-1], None):
+            if neighbour not in path:
+                walk([*path, neighbour])
+
+    walk([start])
+
+    def cost(path: list[int]) -> float:
+        return len(path) - 1 + sum(hub_penalty(index.degree(node)) for node in path[1:-1])
+
+    return sorted(found, key=cost)
+
+
+def test_a_search_cut_by_its_budget_lists_every_cheaper_path_first() -> None:
     index = complete_graph(7)
-    everything = simple_paths(index, 0, 1, day=None, max_hops=6, limit=10**6, budget=10**9)
+    everything = best_paths(index, 0, 1, rules=EVERY_LINK_ALIKE, max_hops=6, limit=10**6, budget=10**9)
     assert everything.complete
     assert len(everything.paths) == 1 + 5 + 20 + 60 + 120 + 120  # ordered choices of 0 to 5 of the 5 others
-    cut = simple_paths(index, 0, 1, day=None, max_hops=6, limit=10**6, budget=2_000)
+    assert [len(path) for path in everything.paths] == [len(path) for path in all_paths(index, 0, 1, max_hops=6)]
+    assert everything.costs == sorted(everything.costs)
+    cut = best_paths(index, 0, 1, rules=EVERY_LINK_ALIKE, max_hops=6, limit=10**6, budget=2_000)
     assert not cut.complete
     assert 0 < len(cut.paths) < len(everything.paths)
-    reached = len(cut.paths[-1]) - 1
-    shorter = [path for path in everything.paths if len(path) - 1 < reached]
-    assert cut.paths[: len(shorter)] == shorter  # all the shorter ones, in the same order
+    assert cut.paths == everything.paths[: len(cut.paths)]  # the cheapest ones, in the same order
     for path in cut.paths:
         assert len(set(path)) == len(path)
         assert all(b in index.neighbours(a, None) for a, b in pairwise(path))
@@ -162,9 +189,19 @@ def test_a_search_cut_by_its_budget_lists_every_shorter_path_first() -> None:
 
 def test_a_search_that_finds_everything_within_its_budget_is_complete() -> None:
     line = index_of([(0, 1), (1, 2), (2, 3)], 4)
-    found = simple_paths(line, 0, 3, day=None, max_hops=5, limit=10)
+    found = best_paths(line, 0, 3, rules=EVERY_LINK_ALIKE, max_hops=5, limit=10)
     assert found.complete
     assert found.paths == [[0, 1, 2, 3]]
+
+
+def test_the_hop_limit_holds_even_when_the_cheapest_path_is_longer() -> None:
+    # 0-1-2-3-4 is cheap (no hubs); 0-5-4 passes a hub of 1,002 links but has only two hops.
+    links = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 4), *((5, n) for n in range(6, 1006))]
+    index = index_of(links, 1006)
+    assert best_paths(index, 0, 4, rules=EVERY_LINK_ALIKE, max_hops=4, limit=1).paths == [[0, 1, 2, 3, 4]]
+    assert best_paths(index, 0, 4, rules=EVERY_LINK_ALIKE, max_hops=3, limit=1).paths == [[0, 5, 4]]
+    avoiding = Rules([1.0], avoid=frozenset({5}))
+    assert best_paths(index, 0, 4, rules=avoiding, max_hops=3, limit=1).paths == []
 
 
 # ------------------------------------------------------------------ picture size
