@@ -20,7 +20,8 @@ def test_two_secretaries_general_share_the_office(graph: Graph) -> None:
     [office] = result.offices
     assert (office.role, office.organisation.name) == ("Secretary-General", "Shanghai Cooperation Organisation")
     assert [str(edge.period) for edge in office.first] == ["attested 2023-05-11"]
-    assert [str(edge.period) for edge in office.second] == ["attested 2019-07-10"]
+    # the later holder bounds the earlier tenure, as show and members present it
+    assert [str(edge.period) for edge in office.second] == ["attested 2019-07-10; ended by 2023-05-11 at the latest"]
     assert office.first[0].citations and office.second[0].citations
 
 
@@ -78,3 +79,9 @@ def test_bad_common_input_gets_one_line(cli: Invoke, args: list[str], code: int)
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("sco-graph: error: ")
+
+
+def test_an_office_a_later_holder_took_is_not_shared_after_it_ended(graph: Graph) -> None:
+    from sco_graph.dates import PartialDate
+
+    assert queries.common(graph, "Zhang Ming", "Norov", PartialDate.parse("2023-05-30")).offices == ()

@@ -176,3 +176,9 @@ def test_path_csv_has_strength_and_other_relations(cli: Invoke) -> None:
     assert [row["relation"] for row in rows] == ["holds a position in", "holds a position in"]
     assert "spoke about" in rows[0]["other_relations"]
     assert rows[0]["strength"] == "organisational tie"
+
+
+def test_a_hop_through_an_office_shows_the_tenure_bound_a_later_holder_gives(graph: Graph) -> None:
+    [path] = queries.path(graph, "Peter Burian", "Terhi Hakala").paths
+    burian = next(hop for hop in path if "Burian" in hop.edge.statement())
+    assert "ended by 2023-05-29 at the latest" in burian.edge.statement()

@@ -14,8 +14,8 @@ from sco_graph.graph import Graph, first_text
 from sco_graph.model import SCO
 from sco_graph.queries.edges import edges_touching
 from sco_graph.queries.order import as_of_day, edge_order, event_order
-from sco_graph.relations import edge_holds_on
 from sco_graph.results import Common, Edge, EntityRef, EventRow, SharedEntity, SharedOffice
+from sco_graph.tenure import tenures
 
 KINDS = {
     "person": "person",
@@ -40,7 +40,9 @@ def common(graph: Graph, first: str, second: str, as_of: PartialDate | None = No
         raise UsageError(f"{first!r} and {second!r} are the same entity ({a.name})")
     day = as_of_day(as_of)
     events: dict[str, EventRow] = {}
-    edges = [edge for edge in edges_touching(graph, [a.iri, b.iri], events) if day is None or edge_holds_on(edge, day)]
+    touching = edges_touching(graph, [a.iri, b.iri], events)
+    held = tenures(graph, touching)  # offices and statuses bounded as show and members bound them
+    edges = [edge for edge in map(held.bounded, touching) if day is None or held.holds_on(edge, day)]
     together = sorted(
         (row for row in events.values() if _both_in(row, a, b) and (day is None or row.when.happened_by(day))),
         key=event_order,

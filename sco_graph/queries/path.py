@@ -17,8 +17,9 @@ from sco_graph.dates import PartialDate
 from sco_graph.errors import NoResultError, UsageError
 from sco_graph.graph import Graph
 from sco_graph.queries.order import as_of_day, edge_order
-from sco_graph.relations import edge_holds_on, edges_from
+from sco_graph.relations import edges_from
 from sco_graph.results import Edge, EntityRef, Hop, Paths
+from sco_graph.tenure import tenures
 from sco_graph.terms import IRI
 
 if TYPE_CHECKING:
@@ -40,10 +41,12 @@ def _edges_between(graph: Graph, pairs: set[tuple[str, str]], day: dt.date | Non
     described = {row["n"].value for row in rows} | {iri for pair in pairs for iri in pair}
     wanted = {frozenset(pair) for pair in pairs}
     between: dict[frozenset[str], list[Edge]] = defaultdict(list)
-    for edge in edges_from(graph, graph.describe(described)):
-        key = frozenset((edge.source.iri, edge.target.iri))
-        if key in wanted and (day is None or edge_holds_on(edge, day)):
-            between[key].append(edge)
+    edges = [edge for edge in edges_from(graph, graph.describe(described))
+             if frozenset((edge.source.iri, edge.target.iri)) in wanted]  # fmt: skip
+    held = tenures(graph, edges)  # an office a later holder took is shown ended by then, and not held after
+    for edge in map(held.bounded, edges):
+        if day is None or held.holds_on(edge, day):
+            between[frozenset((edge.source.iri, edge.target.iri))].append(edge)
     for options in between.values():
         options.sort(key=lambda edge: (rank_of(edge.relation), edge_order(edge)))
     return between
