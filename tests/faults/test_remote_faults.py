@@ -286,7 +286,7 @@ def test_a_trickling_endpoint_is_stopped_at_the_timeout(cli: Invoke, respond: Re
         elapsed = time.monotonic() - started
     line = assert_one_clean_error(result, ExitCode.TIMEOUT)
     assert "within 1 s" in line
-    assert elapsed < 2.0
+    assert elapsed < 3.0  # the trickle would last 24 s
 
 
 def test_a_select_against_a_trickle_ends_at_the_store_timeout() -> None:
@@ -294,7 +294,7 @@ def test_a_select_against_a_trickle_ends_at_the_store_timeout() -> None:
         started = time.monotonic()
         with pytest.raises(QueryTimeoutError):
             RemoteStore(endpoint.url, timeout=0.5).select("SELECT * WHERE { ?s ?p ?o }")
-        assert time.monotonic() - started < 1.2
+        assert time.monotonic() - started < 2.0  # the trickle would last 24 s
 
 
 def test_a_silent_server_is_stopped_at_the_timeout_over_tls_too() -> None:
@@ -305,7 +305,7 @@ def test_a_silent_server_is_stopped_at_the_timeout_over_tls_too() -> None:
             started = time.monotonic()
             with pytest.raises(QueryTimeoutError):
                 RemoteStore(f"{scheme}://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.3).select("SELECT * {}")
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 2.0  # a silent server would hold the request for ever
 
 
 def test_https_to_a_plain_http_server_is_a_clean_tls_error(cli: Invoke) -> None:
