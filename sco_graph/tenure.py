@@ -20,6 +20,7 @@ one. Applicant is not exclusive (an observer may apply to join) and is never bou
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -151,8 +152,18 @@ def status_holdings(edges: Iterable[Edge]) -> list[Holding]:
     ]
 
 
+_OFFICE_HOLDINGS: weakref.WeakKeyDictionary[Graph, list[Holding]] = weakref.WeakKeyDictionary()
+
+
 def office_holdings(graph: Graph) -> list[Holding]:
-    """Every position in an office the data marks single-holder."""
+    """Every position in an office the data marks single-holder (read once per opened graph)."""
+    known = _OFFICE_HOLDINGS.get(graph)
+    if known is None:
+        known = _OFFICE_HOLDINGS[graph] = _read_office_holdings(graph)
+    return known
+
+
+def _read_office_holdings(graph: Graph) -> list[Holding]:
     rows = graph.store.select(OFFICE_HOLDINGS)
     facts = {row["fact"].value for row in rows}
     descriptions = graph.describe(facts)
