@@ -32,14 +32,23 @@ def input_files(data: list[Path] | None = None, bundled: bool = True) -> list[Pa
     return list(dict.fromkeys(files))
 
 
-def open_graph(data: list[Path] | None = None, bundled: bool = True, endpoint: str | None = None) -> Graph:
-    """Open the bundled dataset plus ``data`` (compiled into the cache when needed), or a SPARQL endpoint."""
+def open_graph(
+    data: list[Path] | None = None, bundled: bool = True, endpoint: str | None = None, graph: str | None = None
+) -> Graph:
+    """Open the bundled dataset plus ``data`` (compiled into the cache when needed), or a SPARQL endpoint.
+
+    ``graph`` names the graph of the endpoint that holds the data (its default graph when None).
+    """
     if endpoint:
         from sco_graph.remote import RemoteStore
+        from sco_graph.remote_names import RemoteNames
 
         if data or not bundled:
             raise UsageError("--endpoint replaces the local data: drop --data and --no-bundled")
-        return Graph(RemoteStore(endpoint))
+        remote = RemoteStore(endpoint, graph=graph)
+        return Graph(remote, RemoteNames(remote))
+    if graph:
+        raise UsageError("--graph names a graph of an --endpoint; local data has no graphs to choose from")
     from sco_graph.cache import open_compiled, open_names
 
     files = input_files(data, bundled)

@@ -122,6 +122,7 @@ class _Settings:
     data: list[Path] = []  # noqa: RUF012 - replaced per invocation
     bundled: bool = True
     endpoint: str | None = None
+    graph_iri: str | None = None
     graph: "Graph | None" = None
 
 
@@ -151,6 +152,15 @@ def main_options(
             envvar="SCO_GRAPH_ENDPOINT",
         ),
     ] = None,
+    graph_iri: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            metavar="IRI",
+            help="With --endpoint: the named graph that holds the data (sent as default-graph-uri).",
+            envvar="SCO_GRAPH_GRAPH",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -162,6 +172,7 @@ def main_options(
     SETTINGS.data = [*data_from_environment(), *(data or [])]
     SETTINGS.bundled = not no_bundled
     SETTINGS.endpoint = endpoint
+    SETTINGS.graph_iri = graph_iri
     SETTINGS.graph = None
     warnings.showwarning = _show_warning
     if sys.stderr.isatty():
@@ -181,7 +192,7 @@ def _graph() -> "Graph":
     from sco_graph.api import open_graph
 
     if SETTINGS.graph is None:
-        SETTINGS.graph = open_graph(SETTINGS.data, SETTINGS.bundled, SETTINGS.endpoint)
+        SETTINGS.graph = open_graph(SETTINGS.data, SETTINGS.bundled, SETTINGS.endpoint, SETTINGS.graph_iri)
     return SETTINGS.graph
 
 

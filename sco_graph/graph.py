@@ -20,10 +20,10 @@ from sco_graph.terms import IRI, Literal, Row, Term
 
 Description = dict[str, list[Term]]
 
-_ENTITY_TYPES_VALUES = " ".join(f"<{iri}>" for iri in ENTITY_TYPES)
+ENTITY_TYPES_VALUES = " ".join(f"<{iri}>" for iri in ENTITY_TYPES)
 DIRECTORY_QUERY = f"""
 SELECT ?entity ?type ?label ?alias WHERE {{
-  VALUES ?type {{ {_ENTITY_TYPES_VALUES} }}
+  VALUES ?type {{ {ENTITY_TYPES_VALUES} }}
   ?entity a ?type .
   OPTIONAL {{ ?entity rdfs:label ?label }}
   OPTIONAL {{ ?entity skos:altLabel ?alias }}
@@ -38,10 +38,15 @@ def build_directory(store: Store) -> Directory:
 
 def read_entries(store: Store) -> list[Entry]:
     """Every entity's type, name and aliases, as the store holds them."""
+    return entries_from_rows(store.select(DIRECTORY_QUERY))
+
+
+def entries_from_rows(rows: Iterable[Row]) -> list[Entry]:
+    """Entities from rows binding ``?entity`` and ``?type``, and ``?label`` and ``?alias`` when they have them."""
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[str]] = defaultdict(set)
     aliases: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(DIRECTORY_QUERY):
+    for row in rows:
         iri = row["entity"].value
         types[iri].add(row["type"].value)
         if "label" in row:
@@ -54,6 +59,34 @@ def read_entries(store: Store) -> list[Entry]:
         extra = sorted((aliases[iri] | set(names[1:])) - {names[0]})
         entries.append(Entry(iri, names[0], type_name(classes, ENTITY_TYPES) or "entity", tuple(extra)))
     return entries
+
+
+# The most rows a question without a subject (every event, every relation) reads from an endpoint.
+ENDPOINT_ROWS = 5000
+
+
+def local_only(graph: Graph, what: str, hint: str) -> None:
+    """Refuse, on an endpoint, work that reads the whole graph: sco-graph never asks an endpoint for it."""
+    if graph.is_remote:
+        from sco_graph.errors import UsageError
+
+        raise UsageError(f"{what} reads the whole graph, which sco-graph never asks of an endpoint; {hint}")
+
+
+def check_count(graph: Graph, count_query: str, what: str, hint: str) -> None:
+    """On an endpoint, refuse a question with more rows than :data:`ENDPOINT_ROWS` (``count_query`` counts ``?n``)."""
+    if not graph.is_remote:
+        return
+    from sco_graph.errors import UsageError
+
+    rows = graph.store.select(count_query)
+    value = rows[0].get("n") if rows else None
+    count = int(value.value) if value is not None and value.value.isdigit() else 0
+    if count > ENDPOINT_ROWS:
+        raise UsageError(
+            f"the endpoint holds {count:,} {what}, more than the {ENDPOINT_ROWS:,} sco-graph reads from an "
+            f"endpoint for one answer; {hint}"
+        )
 
 
 def values_clause(variable: str, iris: Iterable[str]) -> str:
@@ -73,6 +106,11 @@ class Graph:
         self._source_cache: dict[str, Source] = {}
 
     @property
+    def is_remote(self) -> bool:
+        """Whether the data is on an endpoint, where no question may read the whole graph."""
+        return bool(getattr(self.store, "remote", False))
+
+    @property
     def directory(self) -> Names:
         """The entities' names: the compiled index, or read from the store on first use."""
         if self._names is None:
@@ -82,6 +120,12 @@ class Graph:
     def resolve(self, name: str) -> EntityRef:
         entry = self.directory.resolve(name)
         return EntityRef(entry.iri, entry.name, entry.type)
+
+    def entities(self, iris: Iterable[str]) -> list[EntityRef]:
+        """References to several entities, named together (one query on an endpoint)."""
+        wanted = list(iris)
+        self.directory.prefetch(wanted)
+        return [self.entity(iri) for iri in wanted]
 
     def entity(self, iri: str) -> EntityRef:
         entry = self.directory.get(iri)
@@ -98,6 +142,7 @@ class Graph:
         rows = self.store.select(f"SELECT ?s ?p ?o WHERE {{ {values_clause('s', wanted)} ?s ?p ?o }}")
         for row in rows:
             descriptions[row["s"].value][row["p"].value].append(row["o"])
+        self.directory.prefetch({row["o"].value for row in rows if isinstance(row["o"], IRI)} | wanted)
         for description in descriptions.values():
             for values in description.values():
                 values.sort(key=lambda term: (type(term).__name__, term.value))
@@ -107,8 +152,10 @@ class Graph:
         """Every property of every node of the given classes, in one query."""
         descriptions: dict[str, Description] = defaultdict(lambda: defaultdict(list))
         query = f"SELECT ?s ?p ?o WHERE {{ {values_clause('type', classes)} ?s a ?type . ?s ?p ?o }}"
-        for row in self.store.select(query):
+        rows = self.store.select(query)
+        for row in rows:
             descriptions[row["s"].value][row["p"].value].append(row["o"])
+        self.directory.prefetch({row["o"].value for row in rows if isinstance(row["o"], IRI)} | descriptions.keys())
         for description in descriptions.values():
             for values in description.values():
                 values.sort(key=lambda term: (type(term).__name__, term.value))

@@ -5,15 +5,17 @@ Owns the transport under :mod:`sco_graph.remote`:
 - :func:`parse_endpoint` checks an ``--endpoint`` URL before anything touches
   the network (scheme, host, port, characters that could not form a request
   line, credentials, fragments) and raises :class:`UsageError` otherwise;
-- :func:`post` sends one form-encoded POST with :mod:`http.client`, which
-  follows no redirect, reads no proxy from the environment and asks for no
-  compression, so no request ever goes anywhere but the named endpoint;
+- :class:`Client` sends form-encoded POSTs with :mod:`http.client` over one
+  kept-alive connection, asking for gzip; it follows no redirect and reads no
+  proxy from the environment, so no request ever goes anywhere but the named
+  endpoint, and it counts what it exchanged (:class:`Traffic`);
 - one deadline bounds connecting, sending, the status line and headers and the
   body: every socket read waits at most the time left, so a server that
   trickles a byte at a time is stopped on time (:class:`QueryTimeoutError`);
 - the body is capped (``Content-Length`` up front, then bytes counted while
-  reading); every failure is a one-line :class:`RemoteError` whose quotes of
-  the server's words are escaped and truncated.
+  reading, after decompression, so a small gzip bomb is stopped); every
+  failure is a one-line :class:`RemoteError` whose quotes of the server's
+  words are escaped and truncated.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import socket
 import ssl
 import time
 import urllib.parse
+import zlib
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -208,16 +211,16 @@ class _DeadlineSocket:
 
     def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
         self._sock = sock
-        self._deadline = deadline
+        self.deadline = deadline
         self._readers = 0
         self._closed = False
 
     def sendall(self, data: bytes) -> None:
-        self._sock.settimeout(self._deadline.remaining())
+        self._sock.settimeout(self.deadline.remaining())
         self._sock.sendall(data)
 
     def recv_into(self, buffer: Any) -> int:
-        self._sock.settimeout(self._deadline.remaining())
+        self._sock.settimeout(self.deadline.remaining())
         return self._sock.recv_into(buffer)
 
     def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
@@ -281,7 +284,19 @@ def _open_socket(host: str, port: int, deadline: Deadline) -> socket.socket:
     raise error or OSError(f"no address found for {host}")
 
 
-class _Connection(http.client.HTTPConnection):
+class _Timed:
+    """A connection whose socket waits are bounded by the deadline of the request at hand."""
+
+    _deadline: Deadline
+    sock: Any
+
+    def use(self, deadline: Deadline) -> None:
+        self._deadline = deadline
+        if isinstance(self.sock, _DeadlineSocket):
+            self.sock.deadline = deadline
+
+
+class _Connection(_Timed, http.client.HTTPConnection):
     def __init__(self, host: str, port: int, deadline: Deadline) -> None:
         super().__init__(host, port, timeout=deadline.remaining())
         self._deadline = deadline
@@ -291,7 +306,7 @@ class _Connection(http.client.HTTPConnection):
         self.sock = cast(socket.socket, _DeadlineSocket(self.sock, self._deadline))
 
 
-class _TLSConnection(http.client.HTTPSConnection):
+class _TLSConnection(_Timed, http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, deadline: Deadline) -> None:
         super().__init__(host, port, timeout=deadline.remaining(), context=ssl.create_default_context())
         self._deadline = deadline
@@ -311,40 +326,109 @@ class Answer:
     body: bytes
 
 
-def post(endpoint: Endpoint, fields: dict[str, str], accept: str, timeout: float, max_bytes: int) -> Answer:
-    """POST ``fields`` form-encoded; the whole exchange ends within ``timeout`` s and reads at most ``max_bytes``."""
-    deadline = Deadline(timeout)
-    url = shown(endpoint.url)
-    connection: http.client.HTTPConnection | None = None
-    response: http.client.HTTPResponse | None = None
-    try:
-        connection = (_TLSConnection if endpoint.secure else _Connection)(endpoint.host, endpoint.port, deadline)
+@dataclass
+class Traffic:
+    """What a client has exchanged with its endpoint: requests, and body bytes as sent over the wire."""
+
+    requests: int = 0
+    connections: int = 0
+    received: int = 0  # body bytes read from the socket (compressed when the server compressed them)
+    decoded: int = 0  # body bytes after decompression
+
+
+# Failures that mean a kept-alive connection was closed by the server between two requests.
+_STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+class Client:
+    """Requests to one endpoint over one kept-alive connection, each within its own deadline.
+
+    A connection the server closed between requests is reopened once and the
+    request sent again (every request is a read-only query, safe to repeat).
+    Answers may come gzip-compressed; the size cap counts the decompressed bytes.
+    """
+
+    def __init__(self, endpoint: Endpoint, max_bytes: int) -> None:
+        self.endpoint = endpoint
+        self.max_bytes = max_bytes
+        self.traffic = Traffic()
+        self._connection: http.client.HTTPConnection | None = None
+        self._reused = False
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def post(self, fields: dict[str, str], accept: str, timeout: float) -> Answer:
+        """POST ``fields`` form-encoded; the exchange ends within ``timeout`` s and reads at most the cap."""
+        deadline = Deadline(timeout)
+        url = shown(self.endpoint.url)
+        try:
+            try:
+                return self._exchange(fields, accept, deadline, url)
+            except _STALE:
+                if not self._reused:
+                    raise
+                self.close()  # the server closed the idle connection: one fresh attempt
+                return self._exchange(fields, accept, deadline, url)
+        except TimeoutError:
+            self.close()
+            raise QueryTimeoutError(f"{url} did not answer within {timeout:g} s") from None
+        except http.client.HTTPException as error:
+            self.close()
+            raise RemoteError(f"{url} broke the HTTP protocol: {_protocol_reason(error)}") from None
+        except ssl.SSLError as error:
+            self.close()
+            raise RemoteError(f"cannot reach {url}: TLS failed: {quote(error.reason or str(error))}") from None
+        except OSError as error:
+            self.close()
+            raise RemoteError(f"cannot reach {url}: {quote(error.strerror or str(error))}") from None
+        except BaseException:
+            self.close()  # a half-read answer leaves the connection unusable
+            raise
+
+    def _connect(self, deadline: Deadline) -> http.client.HTTPConnection:
+        self._reused = self._connection is not None
+        if self._connection is None:
+            kind = _TLSConnection if self.endpoint.secure else _Connection
+            self._connection = kind(self.endpoint.host, self.endpoint.port, deadline)
+            self.traffic.connections += 1
+        else:
+            cast(_Timed, self._connection).use(deadline)
+        return self._connection
+
+    def _exchange(self, fields: dict[str, str], accept: str, deadline: Deadline, url: str) -> Answer:
+        connection = self._connect(deadline)
         connection.request(
             "POST",
-            endpoint.target,
+            self.endpoint.target,
             body=urllib.parse.urlencode(fields).encode("utf-8"),
             headers={
                 "Accept": accept,
+                "Accept-Encoding": "gzip",
                 "Content-Type": "application/x-www-form-urlencoded",
                 "User-Agent": f"sco-graph/{__version__}",
-                "Connection": "close",
             },
         )
+        self.traffic.requests += 1
         response = connection.getresponse()
-        return _answer(response, url, max_bytes)
-    except TimeoutError:
-        raise QueryTimeoutError(f"{url} did not answer within {timeout:g} s") from None
-    except http.client.HTTPException as error:
-        raise RemoteError(f"{url} broke the HTTP protocol: {_protocol_reason(error)}") from None
-    except ssl.SSLError as error:
-        raise RemoteError(f"cannot reach {url}: TLS failed: {quote(error.reason or str(error))}") from None
-    except OSError as error:
-        raise RemoteError(f"cannot reach {url}: {quote(error.strerror or str(error))}") from None
-    finally:
-        if response is not None:
+        try:
+            answer = _answer(response, url, self.max_bytes, self.traffic)
+        finally:
             response.close()
-        if connection is not None:
-            connection.close()
+        if response.will_close:
+            self.close()
+        return answer
+
+
+def post(endpoint: Endpoint, fields: dict[str, str], accept: str, timeout: float, max_bytes: int) -> Answer:
+    """One POST on a connection of its own (see :class:`Client`)."""
+    client = Client(endpoint, max_bytes)
+    try:
+        return client.post(fields, accept, timeout)
+    finally:
+        client.close()
 
 
 def _protocol_reason(error: http.client.HTTPException) -> str:
@@ -355,7 +439,7 @@ def _protocol_reason(error: http.client.HTTPException) -> str:
     return quote(f"{type(error).__name__}: {error}")
 
 
-def _answer(response: http.client.HTTPResponse, url: str, max_bytes: int) -> Answer:
+def _answer(response: http.client.HTTPResponse, url: str, max_bytes: int, traffic: Traffic) -> Answer:
     status = response.status
     if 300 <= status < 400:
         location = response.getheader("Location") or "no location"
@@ -368,24 +452,47 @@ def _answer(response: http.client.HTTPResponse, url: str, max_bytes: int) -> Ans
         message = f"{url} answered HTTP {status} {quote(response.reason, 60)}"
         raise HTTPStatusError(f"{message}: {quote(detail, 200)}" if detail.strip() else message, status, detail)
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
-    if encoding not in ("", "identity"):
+    if encoding not in ("", "identity", "gzip", "x-gzip"):
         raise RemoteError(f"{url} answered with {quote(encoding, 40)} compression, which sco-graph did not ask for")
-    if response.length is not None and response.length > max_bytes:
+    compressed = encoding in ("gzip", "x-gzip")
+    if not compressed and response.length is not None and response.length > max_bytes:
         raise _too_large(max_bytes)
     media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-    return Answer(status, media_type, _read_capped(response, max_bytes))
+    body = _read_capped(response, max_bytes, url, traffic, compressed)
+    return Answer(status, media_type, body)
 
 
-def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
+def _read_capped(
+    response: http.client.HTTPResponse, max_bytes: int, url: str, traffic: Traffic, compressed: bool
+) -> bytes:
+    """The whole body, decompressed when gzip; more than ``max_bytes`` (decompressed) is refused."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if compressed else None
     chunks: list[bytes] = []
     total = 0
-    while chunk := response.read(_CHUNK):
-        total += len(chunk)
-        if total > max_bytes:
-            raise _too_large(max_bytes)
-        chunks.append(chunk)
+    try:
+        while chunk := response.read(_CHUNK):
+            traffic.received += len(chunk)
+            if inflate is not None:
+                chunk = inflate.decompress(chunk, max_bytes + 1 - total)
+                if inflate.unconsumed_tail:
+                    raise _too_large(max_bytes)
+            total += len(chunk)
+            if total > max_bytes:
+                raise _too_large(max_bytes)
+            chunks.append(chunk)
+        if inflate is not None:
+            tail = inflate.flush()
+            total += len(tail)
+            if total > max_bytes:
+                raise _too_large(max_bytes)
+            chunks.append(tail)
+            if not inflate.eof:
+                raise RemoteError(f"{url} answered with a gzip body that was cut off")
+    except zlib.error as error:
+        raise RemoteError(f"{url} answered with a body that is not valid gzip: {quote(str(error), 80)}") from None
     if response.length:  # http.client stops quietly at an early end of a body with a Content-Length
         raise http.client.IncompleteRead(b"".join(chunks), response.length)
+    traffic.decoded += total
     return b"".join(chunks)
 
 

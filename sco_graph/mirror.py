@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 from array import array
+from collections.abc import Iterable
 from itertools import combinations, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from sco_graph.graph import Graph, values_clause
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO, STATUSES, short_iri, type_name
 from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES, STATUS_RELATIONS, all_edges
 from sco_graph.results import Edge, Period, cite
-from sco_graph.terms import IRI, Literal, Term
+from sco_graph.terms import IRI, Literal, Row, Term
 
 EVENT_CLASSES = {name: iri for iri, name in EVENT_TYPES.items()}
 
@@ -84,6 +85,9 @@ def entity_graph(graph: Graph) -> nx.MultiDiGraph[str]:
     """Every entity and relation, inserted in a stable order so exports are deterministic."""
     import networkx as nx
 
+    from sco_graph.graph import local_only
+
+    local_only(graph, "the entity graph", "export from the server's own dump instead")
     network: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for entry in sorted(graph.directory.entries()):
         network.add_node(entry.iri, label=entry.name, type=entry.type, iri=entry.iri)
@@ -101,7 +105,7 @@ def entity_graph(graph: Graph) -> nx.MultiDiGraph[str]:
 # ------------------------------------------------------------------ the path index
 FOREVER = 2**31 - 1  # "until" of an open period; the day of something undated
 NOT_BEFORE = -(2**31)
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 EVENT, FACT, ENTITY = "event", "fact", "entity"  # where a relation kind comes from: how its days read
 
 
@@ -133,6 +137,15 @@ class PathIndex:
         self.kind_names = kind_names if kind_names is not None else [("linked to", ENTITY)]
         self.event_kind = [family == EVENT for _, family in self.kind_names]
         self._ids: dict[str, int] | None = None
+        self.known_links: dict[int, int] = {}  # linked-entity counts of nodes not all of whose entries are here
+
+    def links(self, node: int) -> int:
+        """How many entities are linked to ``node`` by any relation at any time (what makes it a hub)."""
+        count = self.known_links.get(node)
+        if count is None:
+            start, stop = self.offsets[node], self.offsets[node + 1]
+            count = self.known_links[node] = len(set(self.targets[start:stop]))
+        return count
 
     def id_of(self, iri: str) -> int | None:
         if self._ids is None:
@@ -266,15 +279,15 @@ def _objects(graph: Graph, predicate: str) -> dict[str, list[Term]]:
 
 
 class _Values:
-    """Predicate values fetched on first use and shared by all rules."""
+    """Predicate values fetched on first use and shared by all rules (or given up front, without a graph)."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph | None, given: dict[str, dict[str, list[Term]]] | None = None) -> None:
         self.graph = graph
-        self.fetched: dict[str, dict[str, list[Term]]] = {}
+        self.fetched: dict[str, dict[str, list[Term]]] = given if given is not None else {}
 
     def of(self, predicate: str) -> dict[str, list[Term]]:
         if predicate not in self.fetched:
-            self.fetched[predicate] = _objects(self.graph, predicate)
+            self.fetched[predicate] = {} if self.graph is None else _objects(self.graph, predicate)
         return self.fetched[predicate]
 
     def iris(self, node: str, roles: tuple[str, ...]) -> list[str]:
@@ -297,7 +310,7 @@ FACT_ENDS = {
 FACT_RELATIONS = {"position": "holds a position in", "partnership": "partner organisation of"}
 
 
-class _Entries:
+class Entries:
     """The entries of an index as they are found: (a, b, kind, first, last), each once, in both directions."""
 
     def __init__(self) -> None:
@@ -344,12 +357,19 @@ def build_path_index(graph: Graph) -> PathIndex:
     Reads one predicate at a time and joins in Python: engines answer single
     patterns far faster than the multi-pattern joins the rules would need.
     """
-    entries = _Entries()
+    entries = Entries()
     typed: dict[str, set[str]] = {}
     classes = values_clause("t", [*EVENT_TYPES, *FACT_TYPES])
     for row in graph.store.select(f"SELECT ?s ?t WHERE {{ {classes} ?s a ?t }}"):
         typed.setdefault(row["s"].value, set()).add(row["t"].value)
-    values = _Values(graph)
+    link_nodes(_Values(graph), typed, entries)
+    kinds, relations = values_clause("t", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
+    link_entities(graph.store.select(f"SELECT ?a ?p ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"), entries)
+    return compact(entries)
+
+
+def link_nodes(values: _Values, typed: dict[str, set[str]], entries: Entries) -> None:
+    """Link the entities each event or fact node (with its classes) relates, by the relation rules."""
     for node, node_classes in typed.items():
         kind = type_name(node_classes, EVENT_TYPES)
         if kind is not None:
@@ -364,11 +384,38 @@ def build_path_index(graph: Graph) -> PathIndex:
                 for a in values.iris(node, (role_a,)):
                     for b in values.iris(node, (role_b,)):
                         entries.link(a, b, relation, FACT, span)
-    kinds, relations = values_clause("t", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
-    for row in graph.store.select(f"SELECT ?a ?p ?b WHERE {{ {kinds} {relations} ?a a ?t ; ?p ?b }}"):
+
+
+# What the rules read of an event or fact node: its classes, roles, dates and statuses.
+NODE_PREDICATES = (
+    RDF_TYPE := "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    *sorted(set(ROLE_PREDICATES.values())),
+    *(SCO + name for name in ("date", "notAfter", "start", "end", "attested", "status")),
+)
+
+
+def link_described(rows: Iterable[Row], entries: Entries) -> None:
+    """Link the entities event and fact nodes relate, from rows of ``?n ?p ?o`` covering :data:`NODE_PREDICATES`."""
+    typed: dict[str, set[str]] = {}
+    given: dict[str, dict[str, list[Term]]] = {}
+    for row in rows:
+        node, predicate, value = row["n"].value, row["p"].value, row["o"]
+        if predicate == RDF_TYPE:
+            typed.setdefault(node, set()).add(value.value)
+        else:
+            given.setdefault(predicate, {}).setdefault(node, []).append(value)
+    nodes = {node: classes for node, classes in typed.items() if classes & _NODE_CLASSES}
+    link_nodes(_Values(None, given), nodes, entries)
+
+
+_NODE_CLASSES = {*EVENT_TYPES, *FACT_TYPES}
+
+
+def link_entities(rows: Iterable[Row], entries: Entries) -> None:
+    """Link entities by the relations their own descriptions state (rows of ``?a ?p ?b``)."""
+    for row in rows:
         relation = ENTITY_RELATIONS[row["p"].value]
         entries.link(row["a"].value, row["b"].value, relation, ENTITY, (NOT_BEFORE, FOREVER))
-    return _compact(entries)
 
 
 def _event_pairs(values: _Values, node: str, kind: str) -> list[tuple[str, str, str]]:
@@ -383,13 +430,20 @@ def _event_pairs(values: _Values, node: str, kind: str) -> list[tuple[str, str, 
     return pairs
 
 
-def _compact(entries: _Entries) -> PathIndex:
+def compact(entries: Entries, links: dict[str, int] | None = None) -> PathIndex:
+    """The index of the entries found: nodes and relation kinds in sorted order, so any two builds agree.
+
+    ``links`` gives the number of linked entities of nodes whose entries are not all among those found.
+    """
     nodes = sorted({a for a, *_ in entries.found})
     ids = {iri: number for number, iri in enumerate(nodes)}
+    order = sorted(range(len(entries.families)), key=lambda kind: entries.families[kind])
+    renumber = {old: new for new, old in enumerate(order)}
+    families = [entries.families[old] for old in order]
     offsets, targets, kinds, firsts, lasts = array("q", [0]), array("i"), array("H"), array("i"), array("i")
     by_node: dict[int, list[tuple[int, int, int, int]]] = {}
     for a, b, kind, first, last in entries.found:
-        by_node.setdefault(ids[a], []).append((ids[b], kind, first, last))
+        by_node.setdefault(ids[a], []).append((ids[b], renumber[kind], first, last))
     for node in range(len(nodes)):
         for target, kind, first, last in sorted(by_node.get(node, [])):
             targets.append(target)
@@ -397,11 +451,19 @@ def _compact(entries: _Entries) -> PathIndex:
             firsts.append(first)
             lasts.append(last)
         offsets.append(len(targets))
-    return PathIndex(nodes, offsets, targets, firsts, lasts, kinds, entries.families)
+    index = PathIndex(nodes, offsets, targets, firsts, lasts, kinds, families)
+    for iri, count in (links or {}).items():
+        number = ids.get(iri)
+        if number is not None:
+            index.known_links[number] = count
+    return index
 
 
 def path_index(graph: Graph) -> PathIndex:
     """The path index of the graph: loaded from the cache entry, or built (and kept there when possible)."""
+    from sco_graph.graph import local_only
+
+    local_only(graph, "the index of every relation", "ask about named entities, or run it where the data is")
     folder = graph.cache_entry
     if folder is not None:
         loaded = PathIndex.load(folder)

@@ -28,6 +28,7 @@ from sco_graph.strength import hub_penalty
 # About a quarter of a second of walking in CPython: far more than any sensible
 # question needs, far less than the hours an exhaustive walk can take.
 STEP_BUDGET = 300_000
+TIE = 1e-9  # costs closer than this are equal (sums of the same terms in another order)
 
 
 class Found(NamedTuple):
@@ -104,7 +105,7 @@ def _costs_to(index: PathIndex, end: int, start: int, rules: Rules) -> tuple[dic
         settled[node] = cost
         if node == start:
             return settled, cost
-        through = cost + (0.0 if node == end else hub_penalty(index.degree(node)))
+        through = cost + (0.0 if node == end else hub_penalty(index.links(node)))
         for neighbour, _, step in _links(index, node, rules):
             total = through + step
             if total < best.get(neighbour, float("inf")):
@@ -165,7 +166,9 @@ def best_paths(
     heap: list[tuple[float, float, int, tuple[int, ...], tuple[int, ...], int]] = [
         (floor, 0.0, 0, (start,), (), NOT_BEFORE)
     ]
-    while heap and len(found) < limit:
+    # Paths as cheap as the last one wanted are all taken, then ordered by their entities' IRIs: which of
+    # equally cheap paths come first never depends on the search's internal order.
+    while heap and (len(found) < limit or heap[0][0] <= costs[limit - 1] + TIE):
         if not steps.spend(1 + index.degree(heap[0][3][-1])):
             break
         _, cost, _, nodes, entries, time = heapq.heappop(heap)
@@ -175,7 +178,7 @@ def best_paths(
             links.append(list(entries))
             costs.append(cost)
             continue
-        through = cost + (hub_penalty(index.degree(node)) if node != start else 0.0)
+        through = cost + (hub_penalty(index.links(node)) if node != start else 0.0)
         for neighbour, (step, entry, after) in _choices(index, node, time, rules).items():
             if neighbour in nodes or len(nodes) + to_end.get(neighbour, max_hops + 1) > max_hops:
                 continue
@@ -183,7 +186,20 @@ def best_paths(
             counter += 1
             estimate = total + settled.get(neighbour, floor)
             heapq.heappush(heap, (estimate, total, counter, (*nodes, neighbour), (*entries, entry), after))
-    return Found(found, not steps.spent, links, costs)
+    ranked = _in_order(index, found, costs)[:limit]
+    return Found([found[k] for k in ranked], not steps.spent, [links[k] for k in ranked], [costs[k] for k in ranked])
+
+
+def _in_order(index: PathIndex, found: list[list[int]], costs: list[float]) -> list[int]:
+    """Positions of the paths cheapest first, equally cheap ones by their entities' IRIs."""
+    order = sorted(range(len(found)), key=lambda k: costs[k])
+    groups: list[list[int]] = []
+    for k in order:
+        if groups and costs[k] - costs[groups[-1][0]] <= TIE:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return [k for group in groups for k in sorted(group, key=lambda k: [index.nodes[n] for n in found[k]])]
 
 
 def neighbourhood_size(index: PathIndex, starts: Iterable[int], *, day: int | None, depth: int, above: int) -> int:

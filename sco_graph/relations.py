@@ -247,9 +247,16 @@ def edges_from(
     return edges
 
 
-def all_edges(graph: Graph) -> list[Edge]:
-    """Every relation in the graph (for paths, statistics and exports)."""
+def all_edges(graph: Graph, *, bounded: bool = False) -> list[Edge]:
+    """Every relation in the graph (for pictures of everything and exports).
+
+    On an endpoint only when the caller has counted them first (``bounded``).
+    """
+    from sco_graph.graph import local_only
     from sco_graph.model import ENTITY_TYPES
+
+    if not bounded:
+        local_only(graph, "listing every relation", "name an entity to start from, or run it where the data is")
 
     descriptions = graph.describe_all([*EVENT_TYPES, *FACT_TYPES, *ENTITY_TYPES])
     return edges_from(graph, descriptions)

@@ -20,11 +20,12 @@ from sco_graph.errors import UsageError
 from sco_graph.escape import visible
 from sco_graph.http import (
     Answer,
+    Client,
     HTTPStatusError,
     RemoteError,
+    Traffic,
     max_bytes_from_environment,
     parse_endpoint,
-    post,
     quote,
     shown,
 )
@@ -34,9 +35,19 @@ from sco_graph.sparql import syntax_message
 from sco_graph.store import DEFAULT_MEMORY_MIB, bind
 from sco_graph.terms import IRI, BlankNode, Literal, Row, Term
 
-__all__ = ["ENDPOINT_ENV", "RemoteError", "RemoteStore", "UnboundRow", "check_url", "parse_results"]
+__all__ = [
+    "ENDPOINT_ENV",
+    "GRAPH_ENV",
+    "RemoteError",
+    "RemoteStore",
+    "UnboundRow",
+    "check_graph",
+    "check_url",
+    "parse_results",
+]
 
 ENDPOINT_ENV = "SCO_GRAPH_ENDPOINT"
+GRAPH_ENV = "SCO_GRAPH_GRAPH"
 RESULTS_JSON = "application/sparql-results+json"
 JSON_TYPES = (RESULTS_JSON, "application/json")
 TRIPLES_TYPES = ("application/n-triples", "text/plain")
@@ -78,6 +89,13 @@ class MalformedResultsError(ValueError):
 def check_url(url: str) -> str:
     """Return ``url`` when it is a usable endpoint URL; :class:`UsageError` otherwise (no network access)."""
     return parse_endpoint(url).url
+
+
+def check_graph(iri: str) -> str:
+    """Return ``iri`` when it can name a graph (an absolute IRI); :class:`UsageError` otherwise."""
+    if len(iri) > 4096 or not _IRI.fullmatch(iri):
+        raise UsageError(f"--graph must be an absolute IRI such as https://example.org/data ({quote(repr(iri), 80)})")
+    return iri
 
 
 # ------------------------------------------------------------------ the SPARQL 1.1 JSON results format
@@ -221,20 +239,41 @@ def _decode_json(raw: bytes) -> object:
 
 # ------------------------------------------------------------------ the store
 class RemoteStore:
-    """A SPARQL endpoint reached over HTTP; answers are bounded by ``timeout`` s and ``max_bytes``."""
+    """A SPARQL endpoint reached over HTTP; answers are bounded by ``timeout`` s and ``max_bytes``.
 
-    def __init__(self, url: str, timeout: float = 30.0, max_bytes: int | None = None) -> None:
+    ``graph`` names the graph that holds the data: it is sent with every query
+    as the protocol's ``default-graph-uri``, so stores that keep several graphs
+    (Virtuoso's default graph is the union of all of them) answer over it alone.
+    Requests share one kept-alive connection; :attr:`traffic` counts them.
+    """
+
+    remote = True
+
+    def __init__(self, url: str, timeout: float = 30.0, max_bytes: int | None = None, graph: str | None = None) -> None:
         self.endpoint = parse_endpoint(url)
         self.url = url
         self.timeout = timeout
+        self.graph = None if graph is None else check_graph(graph)
         self.max_bytes = max_bytes_from_environment() if max_bytes is None else max_bytes
         if self.max_bytes < 1:
             raise ValueError("max_bytes must be at least 1")
         self.description = f"endpoint {shown(url)}"
+        self._client = Client(self.endpoint, self.max_bytes)
+
+    @property
+    def traffic(self) -> Traffic:
+        """Requests made and body bytes received so far."""
+        return self._client.traffic
+
+    def close(self) -> None:
+        self._client.close()
 
     def _post(self, query: str, timeout: float, accept: str) -> Answer:
+        fields = {"query": query}
+        if self.graph is not None:
+            fields["default-graph-uri"] = self.graph
         try:
-            return post(self.endpoint, {"query": query}, accept, timeout, self.max_bytes)
+            return self._client.post(fields, accept, timeout)
         except HTTPStatusError as error:
             detail = " ".join(error.detail.split())[:300]
             if error.status == 400 and "error" in detail.lower() and "at" in detail:

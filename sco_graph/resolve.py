@@ -87,6 +87,10 @@ class Names:
     def get(self, iri: str) -> Entry | None:
         raise NotImplementedError
 
+    def prefetch(self, iris: Iterable[str]) -> None:
+        """Get ready to name these entities (an endpoint names them in one query); local indexes need nothing."""
+        del iris
+
     def entries(self) -> Iterable[Entry]:
         """Every entity (for fuzzy search and suggestions only)."""
         raise NotImplementedError
@@ -200,17 +204,26 @@ class Names:
         return tuple(names[iri] for iri in ranked[:limit])
 
     def search(self, text: str, limit: int = 10, cutoff: float = 0.0) -> list[Match]:
-        """Fuzzy search over names and aliases: each entity once, by its best-scoring name."""
+        """Fuzzy search over names and aliases: each entity once, by its best-scoring name.
+
+        Only names sharing a run of three letters with the text (after folding,
+        see :func:`stems`) are scored, so an endpoint can find the same names
+        without sending them all.
+        """
         from rapidfuzz import fuzz, process, utils
 
         query = normalize(check_name(text))
         if not query:
             return []
+        runs = stems(transliteration_key(query))
         entries = {entry.iri: entry for entry in self.entries()}
         choices: dict[tuple[str, str], str] = {}
         for entry in entries.values():
             for name in entry.names:
-                choices[(entry.iri, name)] = normalize(name)
+                key = normalize(name)
+                loose = transliteration_key(key)
+                if any(run in loose for run in runs):
+                    choices[(entry.iri, name)] = key
         best: dict[str, Match] = {}
         results = process.extract(
             query, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=None, score_cutoff=cutoff
@@ -256,6 +269,13 @@ class Directory(Names):
         if not prefix:
             return self._words.get(word, set())
         return {pair for known, pairs in self._words.items() if known.startswith(word) for pair in pairs}
+
+
+def stems(key: str, width: int = 3) -> list[str]:
+    """The runs of ``width`` letters of a transliteration key (the key itself when shorter), each once."""
+    if len(key) <= width:
+        return [key] if key else []
+    return list(dict.fromkeys(key[start : start + width] for start in range(len(key) - width + 1)))
 
 
 class Match(NamedTuple):

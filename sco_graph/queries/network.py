@@ -38,7 +38,8 @@ def network_edges(
     if not subjects:
         from sco_graph.relations import all_edges
 
-        return (), [edge for edge in all_edges(graph) if day is None or edge_holds_on(edge, day)]
+        edges = all_edges(graph, bounded=True)  # the size check above bounds it, on an endpoint too
+        return (), [edge for edge in edges if day is None or edge_holds_on(edge, day)]
     seen = {subject.iri for subject in subjects}
     frontier = sorted(seen)
     found: dict[tuple[str, str, str, str], Edge] = {}
@@ -65,13 +66,24 @@ def _check_picture_size(
     from sco_graph.paths import linked_count, neighbourhood_size
 
     limit = MAX_NODES if max_nodes is None else max_nodes
-    index = path_index(graph)
     ordinal = day.toordinal() if day else None
+    if graph.is_remote:
+        from sco_graph.remote_paths import linked_total, reach_size
+
+        iris = [subject.iri for subject in subjects]
+        size = reach_size(graph, iris, depth=depth, day=ordinal, above=limit) if subjects else linked_total(graph)
+        _refuse_past(size, limit, bool(subjects))
+        return
+    index = path_index(graph)
     if subjects:
         starts = [number for subject in subjects if (number := index.id_of(subject.iri)) is not None]
         size = neighbourhood_size(index, starts, day=ordinal, depth=depth, above=limit)
     else:
         size = linked_count(index, day=ordinal, above=limit)
+    _refuse_past(size, limit, bool(subjects))
+
+
+def _refuse_past(size: int, limit: int, named: bool) -> None:
     if size > limit:
-        fewer = "lower --depth or name fewer entities" if subjects else "name an entity to draw around"
+        fewer = "lower --depth or name fewer entities" if named else "name an entity to draw around"
         raise UsageError(f"the picture would have more than {limit} nodes; {fewer}")

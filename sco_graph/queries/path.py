@@ -102,12 +102,11 @@ def path(
     if origin.iri == target.iri:
         raise UsageError(f"{start!r} and {end!r} are the same entity ({origin.name})")
     avoided = _avoided(graph, avoid or [], origin, target)
-    from sco_graph.mirror import path_index
     from sco_graph.paths import Rules, best_paths
     from sco_graph.strength import OFFICE, OFFICES_IN_A_ROW, cost_of
 
-    index = path_index(graph)
     day = as_of_day(as_of)
+    index, reached = _index(graph, origin, target, max_hops, relations, day, avoided)
     costs = [cost_of(name) if not relations or name in relations else None for name, _ in index.kind_names]
     ids = {index.id_of(entity.iri) for entity in avoided} - {None}
     office = index.kind_id(OFFICE)
@@ -123,10 +122,10 @@ def path(
     found = None
     if a is not None and b is not None:
         found = best_paths(index, a, b, rules=rules, max_hops=max_hops, limit=wanted + 1 if every else 1)
-    complete = found is None or found.complete
+    complete = (found is None or found.complete) and reached
     when = f" as of {as_of}" if as_of else ""
     if found is None or not found.paths:
-        raise NoResultError(_no_path(origin, target, max_hops, when, complete))
+        raise NoResultError(_no_path(origin, target, max_hops, when, complete, reached))
     between = _edges_between(graph, _pairs(index, found.paths[:wanted]), day)
     explained: list[tuple[tuple[Hop, ...], float]] = []
     for nodes, entries, cost in zip(found.paths[:wanted], found.links, found.costs, strict=False):
@@ -134,7 +133,7 @@ def path(
         if steps is not None:
             explained.append((steps, cost))
     if not explained:
-        raise NoResultError(_no_path(origin, target, max_hops, when, complete))
+        raise NoResultError(_no_path(origin, target, max_hops, when, complete, reached))
     from sco_graph.strength import STATEMENT
 
     return Paths(
@@ -151,6 +150,33 @@ def path(
         chronological,
         any(hop.strength == STATEMENT for hop in explained[0][0]),
     )
+
+
+def _index(  # noqa: PLR0917 - the question's parts
+    graph: Graph,
+    origin: EntityRef,
+    target: EntityRef,
+    max_hops: int,
+    relations: tuple[str, ...],
+    day: dt.date | None,
+    avoided: tuple[EntityRef, ...],
+) -> tuple[PathIndex, bool]:
+    """The path index to search: the whole one of local data, or on an endpoint the part around the two ends."""
+    if not graph.is_remote:
+        from sco_graph.mirror import path_index
+
+        return path_index(graph), True
+    from sco_graph.remote_paths import holds, neighbourhood
+
+    ordinal = day.toordinal() if day else None
+
+    def allowed(relation: str, family: str, first: int, last: int) -> bool:
+        return (not relations or relation in relations) and holds(family, first, last, ordinal)
+
+    near = neighbourhood(
+        graph, origin.iri, target.iri, max_hops=max_hops, allowed=allowed, avoid={e.iri for e in avoided}
+    )
+    return near.links, near.complete
 
 
 def _avoided(graph: Graph, names: list[str], origin: EntityRef, target: EntityRef) -> tuple[EntityRef, ...]:
@@ -229,12 +255,21 @@ def _starts(edge: Edge) -> list[PartialDate]:
     return [edge.period.start] if edge.period.start else list(edge.period.attested)
 
 
-def _no_path(origin: EntityRef, target: EntityRef, max_hops: int, when: str, complete: bool) -> str:
+def _no_path(  # noqa: PLR0917 - the question's parts
+    origin: EntityRef, target: EntityRef, max_hops: int, when: str, complete: bool, reached: bool
+) -> str:
     from sco_graph.escape import visible
 
     ends = f"{visible(origin.name)} and {visible(target.name)}{when}"
     if complete:
         return f"no path of at most {max_hops} hops links {ends}"
+    if not reached:
+        from sco_graph.remote_paths import FRONTIER, HUB_LINKS
+
+        return (
+            f"no path linking {ends} was found on the endpoint, where entities linked to more than {HUB_LINKS:,} "
+            f"others and frontiers past {FRONTIER:,} entities are not expanded; lower --max-hops or use --via"
+        )
     from sco_graph.paths import STEP_BUDGET
 
     return f"no path linking {ends} was found in the first {STEP_BUDGET:,} steps of the search; lower --max-hops"

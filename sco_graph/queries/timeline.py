@@ -18,7 +18,17 @@ from typing import NamedTuple
 
 from sco_graph.dates import PartialDate, When
 from sco_graph.errors import UsageError
-from sco_graph.graph import Description, Graph, classes_of, first_text, iris_of, is_true, period_of, values_clause
+from sco_graph.graph import (
+    Description,
+    Graph,
+    check_count,
+    classes_of,
+    first_text,
+    iris_of,
+    is_true,
+    period_of,
+    values_clause,
+)
 from sco_graph.model import EVENT_TYPES, FACT_TYPES, SCO, STATUSES, short_iri, type_name
 from sco_graph.queries.order import event_order
 from sco_graph.relations import STATUS_RELATIONS, event_rows, status_on
@@ -147,6 +157,8 @@ def _events_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str
     """
     type_values = values_clause("t", EVENT_TYPES)
     if not subjects:
+        count = f"SELECT (COUNT(DISTINCT ?event) AS ?n) WHERE {{ {type_values} ?event a ?t }}"
+        check_count(graph, count, "events", "name an entity whose timeline to list")
         rows = graph.store.select(f"SELECT DISTINCT ?event WHERE {{ {type_values} ?event a ?t }}")
         return {row["event"].value: _Route() for row in rows}
     routes = _bodies(graph, subjects)

@@ -1,0 +1,77 @@
+"""The relation rules as one SPARQL pattern, so a server can count links without sending them.
+
+:func:`linked_pattern` binds ``?x`` and ``?y`` to every pair of entities some
+relation links, in both directions, under the same rules that build the path
+index (:mod:`sco_graph.mirror`): the event rules of :mod:`sco_graph.relations`
+(an event counts as its most specific type only), the two ends of positions,
+memberships with a status and partnerships, and the relations entities state
+themselves. Aggregates over it give each entity's number of linked entities
+(what makes it a hub) and the number of linked pairs, on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES, SCO
+from sco_graph.relations import ENTITY_RELATIONS, EVENT_RULES, ROLE_PREDICATES
+from sco_graph.terms import IRI
+
+_FACT_ENDS = {
+    "position": ("holder", "organisation"),
+    "membership": ("member", "organisation"),
+    "partnership": ("party", "party"),
+}
+
+
+def _roles(roles: Iterable[str]) -> str:
+    return "|".join(IRI(ROLE_PREDICATES[role]).n3() for role in roles)
+
+
+def _only(kind_iri: str, table: dict[str, str], before: Iterable[str] = ()) -> str:
+    """``?n`` has this class and none listed before it (the rules read a node as its first class)."""
+    higher = [*before, *list(table)[: list(table).index(kind_iri)]]
+    if not higher:
+        return f"?n a {IRI(kind_iri).n3()} ."
+    listed = " ".join(IRI(iri).n3() for iri in higher)
+    return f"?n a {IRI(kind_iri).n3()} . FILTER NOT EXISTS {{ VALUES ?higher {{ {listed} }} ?n a ?higher }}"
+
+
+def _pair(node: str, first: str, second: str, symmetric: bool) -> list[str]:
+    ends = [f"{node} ?n {first} ?x . ?n {second} ?y ."]
+    if not symmetric:
+        ends.append(f"{node} ?n {second} ?x . ?n {first} ?y .")
+    return ends
+
+
+@cache
+def linked_pattern() -> str:
+    """A group graph pattern binding every linked (``?x``, ``?y``), both ways, ``?x`` never ``?y``."""
+    branches: list[str] = []
+    names = {name: iri for iri, name in EVENT_TYPES.items()}
+    for rule in EVENT_RULES:
+        node = _only(names[rule.event_type], EVENT_TYPES)
+        if rule.targets:
+            branches += _pair(node, f"({_roles(rule.sources)})", f"({_roles(rule.targets)})", symmetric=False)
+        else:
+            branches += _pair(node, f"({_roles(rule.sources)})", f"({_roles(rule.sources)})", symmetric=True)
+    facts = {name: iri for iri, name in FACT_TYPES.items()}
+    for kind, (one, other) in _FACT_ENDS.items():
+        node = _only(facts[kind], FACT_TYPES, before=EVENT_TYPES)
+        if kind == "membership":
+            node += f" FILTER EXISTS {{ ?n {IRI(SCO + 'status').n3()} ?status FILTER(isIRI(?status)) }}"
+        branches += _pair(node, f"<{ROLE_PREDICATES[one]}>", f"<{ROLE_PREDICATES[other]}>", symmetric=one == other)
+    kinds = " ".join(IRI(iri).n3() for iri in ENTITY_TYPES)
+    stated = "|".join(IRI(iri).n3() for iri in ENTITY_RELATIONS)
+    branches.append(f"VALUES ?kind {{ {kinds} }} ?x a ?kind ; ({stated}) ?y .")
+    branches.append(f"VALUES ?kind {{ {kinds} }} ?y a ?kind ; ({stated}) ?x .")
+    union = " UNION ".join(f"{{ {branch} }}" for branch in branches)
+    return f"{{ {union} }} FILTER(isIRI(?x) && isIRI(?y) && ?x != ?y)"
+
+
+def links_query(iris: Iterable[str]) -> str:
+    """How many entities each of ``iris`` is linked to: rows of ``?x`` and ``?links``."""
+    listed = " ".join(IRI(iri).n3() for iri in sorted(set(iris)))
+    return f"""SELECT ?x (COUNT(DISTINCT ?y) AS ?links) WHERE {{ VALUES ?x {{ {listed} }} {linked_pattern()} }}
+        GROUP BY ?x"""
