@@ -42,13 +42,17 @@ def read_entries(store: Store) -> list[Entry]:
 
 
 def entries_from_rows(rows: Iterable[Row]) -> list[Entry]:
-    """Entities from rows binding ``?entity`` and ``?type``, and ``?label`` and ``?alias`` when they have them."""
+    """Entities from rows binding ``?entity`` and any of ``?type``, ``?label`` and ``?alias``.
+
+    Only entities with a type among :data:`ENTITY_TYPES` are returned.
+    """
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, set[str]] = defaultdict(set)
     aliases: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         iri = row["entity"].value
-        types[iri].add(row["type"].value)
+        if "type" in row and row["type"].value in ENTITY_TYPES:
+            types[iri].add(row["type"].value)
         if "label" in row:
             labels[iri].add(row["label"].value)
         if "alias" in row:
@@ -61,6 +65,7 @@ def entries_from_rows(rows: Iterable[Row]) -> list[Entry]:
     return entries
 
 
+TYPE = RDF + "type"
 # The most rows a question without a subject (every event, every relation) reads from an endpoint.
 ENDPOINT_ROWS = 5000
 
@@ -142,7 +147,9 @@ class Graph:
         rows = self.store.select(f"SELECT ?s ?p ?o WHERE {{ {values_clause('s', wanted)} ?s ?p ?o }}")
         for row in rows:
             descriptions[row["s"].value][row["p"].value].append(row["o"])
-        self.directory.prefetch({row["o"].value for row in rows if isinstance(row["o"], IRI)} | wanted)
+        self.directory.prefetch(
+            {row["o"].value for row in rows if isinstance(row["o"], IRI) and row["p"].value != TYPE}
+        )
         for description in descriptions.values():
             for values in description.values():
                 values.sort(key=lambda term: (type(term).__name__, term.value))
@@ -155,7 +162,9 @@ class Graph:
         rows = self.store.select(query)
         for row in rows:
             descriptions[row["s"].value][row["p"].value].append(row["o"])
-        self.directory.prefetch({row["o"].value for row in rows if isinstance(row["o"], IRI)} | descriptions.keys())
+        self.directory.prefetch(
+            {row["o"].value for row in rows if isinstance(row["o"], IRI) and row["p"].value != TYPE}
+        )
         for description in descriptions.values():
             for values in description.values():
                 values.sort(key=lambda term: (type(term).__name__, term.value))

@@ -271,6 +271,7 @@ def _open_socket(host: str, port: int, deadline: Deadline) -> socket.socket:
         sock = socket.socket(family, kind, protocol)
         try:
             sock.settimeout(deadline.remaining())
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # a request is one write: send it now
             sock.connect(address)
             sock.settimeout(deadline.remaining())  # the TLS handshake, if any, gets only the time left
         except TimeoutError:
@@ -458,6 +459,12 @@ def _answer(response: http.client.HTTPResponse, url: str, max_bytes: int, traffi
     if not compressed and response.length is not None and response.length > max_bytes:
         raise _too_large(max_bytes)
     media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+    cut = response.getheader("X-SPARQL-MaxRows")
+    if cut is not None:  # Virtuoso's sign that it answered only the first rows (its ResultSetMaxRows)
+        raise RemoteError(
+            f"{url} cut its answer at {quote(cut, 20)} rows (the server's own row limit), so the answer would be "
+            "incomplete; raise the server's limit (Virtuoso: ResultSetMaxRows) or narrow the question"
+        )
     body = _read_capped(response, max_bytes, url, traffic, compressed)
     return Answer(status, media_type, body)
 

@@ -45,9 +45,18 @@ def _pair(node: str, first: str, second: str, symmetric: bool) -> list[str]:
     return ends
 
 
+def linked_pattern(values: str = "") -> str:
+    """A group graph pattern binding every linked (``?x``, ``?y``), both ways, ``?x`` never ``?y``.
+
+    ``values`` (a ``VALUES ?x`` block) is repeated at the start of every branch: engines then start each
+    branch from the entities given, where a block outside the union would be joined after it.
+    """
+    union = " UNION ".join(f"{{ {values} {branch} }}" for branch in _branches())
+    return f"{{ {union} }} FILTER(isIRI(?x) && isIRI(?y) && ?x != ?y)"
+
+
 @cache
-def linked_pattern() -> str:
-    """A group graph pattern binding every linked (``?x``, ``?y``), both ways, ``?x`` never ``?y``."""
+def _branches() -> tuple[str, ...]:
     branches: list[str] = []
     names = {name: iri for iri, name in EVENT_TYPES.items()}
     for rule in EVENT_RULES:
@@ -66,12 +75,11 @@ def linked_pattern() -> str:
     stated = "|".join(IRI(iri).n3() for iri in ENTITY_RELATIONS)
     branches.append(f"VALUES ?kind {{ {kinds} }} ?x a ?kind ; ({stated}) ?y .")
     branches.append(f"VALUES ?kind {{ {kinds} }} ?y a ?kind ; ({stated}) ?x .")
-    union = " UNION ".join(f"{{ {branch} }}" for branch in branches)
-    return f"{{ {union} }} FILTER(isIRI(?x) && isIRI(?y) && ?x != ?y)"
+    return tuple(branches)
 
 
 def links_query(iris: Iterable[str]) -> str:
     """How many entities each of ``iris`` is linked to: rows of ``?x`` and ``?links``."""
     listed = " ".join(IRI(iri).n3() for iri in sorted(set(iris)))
-    return f"""SELECT ?x (COUNT(DISTINCT ?y) AS ?links) WHERE {{ VALUES ?x {{ {listed} }} {linked_pattern()} }}
-        GROUP BY ?x"""
+    pattern = linked_pattern(f"VALUES ?x {{ {listed} }}")
+    return f"SELECT ?x (COUNT(DISTINCT ?y) AS ?links) WHERE {{ {pattern} }} GROUP BY ?x"

@@ -40,6 +40,16 @@ def _group(rank: int, pattern: str, limit: int) -> str:
         FILTER(REGEX(STR(?text), {regex})) }} LIMIT {limit} }}"""
 
 
+# Each entity's classes, names and aliases as separate rows (no label-by-alias cross product).
+_NAMED = f"""{{{{ {{found}} }}}} VALUES ?type {{{{ {ENTITY_TYPES_VALUES} }}}} ?entity a ?type .
+    OPTIONAL {{{{ {{{{ ?entity rdfs:label ?label }}}} UNION {{{{ ?entity skos:altLabel ?alias }}}} }}}}"""
+
+
+def _words_in_order(key: str) -> str:
+    """A pattern finding the words of a typed name, in order, anywhere in a name."""
+    return ".*".join(key_pattern(transliteration_key(word)) for word in key.split())
+
+
 class Candidates(NamedTuple):
     """What the server returned for one typed name: the entities, and which groups were cut at their bound."""
 
@@ -64,9 +74,8 @@ class RemoteNames(Names):
         missing = sorted({iri for iri in iris if iri not in self._known})
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
-            query = f"""SELECT ?entity ?type ?label ?alias WHERE {{ {values_clause("entity", batch)}
-                VALUES ?type {{ {ENTITY_TYPES_VALUES} }} ?entity a ?type .
-                OPTIONAL {{ ?entity rdfs:label ?label }} OPTIONAL {{ ?entity skos:altLabel ?alias }} }}"""
+            named = _NAMED.format(found=values_clause("entity", batch))
+            query = f"SELECT ?entity ?type ?label ?alias WHERE {{ {named} }}"
             found = {entry.iri: entry for entry in entries_from_rows(self.store.select(query))}
             for iri in batch:
                 self._known[iri] = found.get(iri)
@@ -78,35 +87,34 @@ class RemoteNames(Names):
 
     # -------------------------------------------------------------- candidates for a typed name
     def _fetch(self, text: str) -> Candidates:
+        """The entities a typed name could mean: by the whole name, and by its words in order (one query)."""
         key = normalize(text)
         if key not in self._candidates:
-            self._candidates[key] = self._query(key)
+            whole = transliteration_key(key)
+            groups = [_group(0, key_pattern(whole), CANDIDATES)] if whole else []
+            if len(key.split()) > 1:
+                groups.append(_group(1, _words_in_order(key), CANDIDATES))
+            self._candidates[key] = self._query(groups, 2 if len(groups) > 1 else 1)
         return self._candidates[key]
 
-    def _query(self, key: str) -> Candidates:
-        whole = transliteration_key(key)
-        first = transliteration_key(key.split(maxsplit=1)[0]) if key else ""
-        groups = [_group(0, key_pattern(whole), CANDIDATES)] if whole else []
-        if first and first != whole:
-            groups.append(_group(1, key_pattern(first), CANDIDATES))
-        similar = stems(whole)
-        if similar:
-            groups.append(_group(2, any_of(similar), SIMILAR))
+    def _similar(self, text: str) -> Directory:
+        """Entities with a name sharing a run of three letters with ``text``, at most :data:`SIMILAR` of them."""
+        runs = stems(transliteration_key(normalize(text)))
+        return self._query([_group(2, any_of(runs), SIMILAR)], 0).directory if runs else Directory({})
+
+    def _query(self, groups: list[str], ranked: int) -> Candidates:
         if not groups:
             return Candidates(Directory({}), False, False)
-        query = f"""SELECT ?entity ?rank ?type ?label ?alias WHERE {{
-            {{ {" UNION ".join(groups)} }}
-            VALUES ?type {{ {ENTITY_TYPES_VALUES} }} ?entity a ?type .
-            OPTIONAL {{ ?entity rdfs:label ?label }} OPTIONAL {{ ?entity skos:altLabel ?alias }} }}"""
-        rows = self.store.select(query)
+        found = " UNION ".join(groups)
+        rows = self.store.select(f"SELECT ?entity ?rank ?type ?label ?alias WHERE {{ {_NAMED.format(found=found)} }}")
         counts: dict[int, set[str]] = defaultdict(set)
         for row in rows:
             counts[int(row["rank"].value)].add(row["entity"].value)
         entries = {entry.iri: entry for entry in entries_from_rows(rows)}
         for iri, entry in entries.items():
             self._known.setdefault(iri, entry)
-        full = len(counts[0]) >= CANDIDATES
-        word = len(counts[1]) >= CANDIDATES if first != whole else full
+        full = ranked > 0 and len(counts[0]) >= CANDIDATES
+        word = len(counts[1]) >= CANDIDATES if ranked > 1 else full
         return Candidates(Directory(entries), full, word)
 
     def _too_many(self, text: str) -> AmbiguousNameError:
@@ -150,9 +158,12 @@ class RemoteNames(Names):
         return current
 
     def entries(self) -> Iterable[Entry]:
-        """The candidates of the name being resolved (suggestions come from them, never from every name)."""
-        return self._current.directory.entries() if self._current is not None else ()
+        """Never every entity: only the candidates of the name being resolved, and names similar to it."""
+        if self._current is None:
+            return ()
+        similar = self._similar(self._typed)
+        return {**similar.by_iri, **self._current.directory.by_iri}.values()
 
     def search(self, text: str, limit: int = 10, cutoff: float = 0.0) -> list[Match]:
         """Fuzzy search over the names that share a run of letters with ``text`` (as local search does)."""
-        return self._fetch(check_name(text)).directory.search(text, limit=limit, cutoff=cutoff)
+        return self._similar(check_name(text)).search(text, limit=limit, cutoff=cutoff)

@@ -348,10 +348,18 @@ def _stats_layout(result: Stats) -> list[Block]:
         for kind, table in (("entity", result.entities), ("event", result.events), ("fact", result.facts))
         for name, number in table.items()
     ]
-    ranked = [[r.entity.name, r.entity.type, str(r.degree), f"{r.betweenness:.4f}"] for r in result.top]
+    if result.betweenness_absent:
+        ranked = [[r.entity.name, r.entity.type, str(r.degree)] for r in result.top]
+        grid = Grid("Most connected", ["Entity", "Type", "Degree"], ranked)
+        notes: list[Block] = [Line(f"No betweenness: {result.betweenness_absent}.")]
+    else:
+        ranked = [[r.entity.name, r.entity.type, str(r.degree), f"{r.betweenness:.4f}"] for r in result.top]
+        grid = Grid("Most connected", ["Entity", "Type", "Degree", "Betweenness"], ranked)
+        notes = []
     return [
         Grid(title, ["Kind", "Type", "Count"], counts),
-        Grid("Most connected", ["Entity", "Type", "Degree", "Betweenness"], ranked),
+        grid,
+        *notes,
         Line(f"Dates covered: {result.earliest or '?'} to {result.latest or '?'}"),
     ]
 

@@ -543,11 +543,14 @@ class Stats(NamedTuple):
     earliest: str | None
     latest: str | None
     betweenness_sample: int | None = None  # None: exact; else the number of sampled sources
+    betweenness_absent: str | None = None  # why betweenness was not computed (every value 0.0), when it was not
 
     def as_json(self) -> JSON:
+        absent = {"betweenness_absent": self.betweenness_absent} if self.betweenness_absent else {}
         return {
             "query": "stats",
             "betweenness_sample": self.betweenness_sample,
+            **absent,
             "triples": self.triples,
             "entities": self.entities,
             "events": self.events,

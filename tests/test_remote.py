@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import http.server
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,18 +19,7 @@ from sco_graph.store import QueryTimeoutError, bind
 from sco_graph.terms import Literal
 
 from .conftest import Invoke
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    assert Path(found).exists(), "the oxigraph server (PyPI package 'oxigraph') is a test dependency"
-    return found
+from .servers import free_port, oxigraph_server
 
 
 @pytest.fixture(scope="module")
@@ -43,31 +27,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory, graph: Graph) -> Iterator
     folder = tmp_path_factory.mktemp("oxigraph")
     data = folder / "data.nt"
     data.write_bytes(rdf_bytes(graph, "ntriples"))
-    binary = oxigraph_binary()
-    subprocess.run(
-        [binary, "load", "--location", str(folder / "db"), "--file", str(data)], check=True, capture_output=True
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
+    with oxigraph_server(data, folder) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 QUERIES = [
@@ -153,10 +114,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that stopped waiting (the timeout tests) is expected, not news for stderr."""
+
+
 @pytest.fixture
 def fake_server() -> Iterator[tuple[str, type[_Handler]]]:
     handler = type("Handler", (_Handler,), {})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

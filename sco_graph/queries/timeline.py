@@ -73,7 +73,11 @@ def timeline(
     via = _events_involving(graph, subjects)
     first = start.earliest() if start else None
     last = stop.latest() if stop else None
-    rows = [_with_via(event, via[event.iri].via) for event in event_rows(graph, via) if via[event.iri].covers(event)]
+    rows = [
+        _with_via(event, route.via)
+        for event in event_rows(graph, via)
+        if (route := _best(via[event.iri], event)) is not None
+    ]
     if selector.wants_facts():
         rows.extend(_fact_rows(graph, _facts_involving(graph, subjects)))
     events = [row for row in rows if selector.keeps(row) and _within(row, first, last)]
@@ -148,7 +152,7 @@ def _bodies(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, list[_Ro
     return routes
 
 
-def _events_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, _Route]:
+def _events_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, list[_Route]]:
     """Events involving the subjects (every event when there are none) and how each was reached.
 
     An organisation's events include its organs' and those of the people
@@ -160,12 +164,12 @@ def _events_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str
         count = f"SELECT (COUNT(DISTINCT ?event) AS ?n) WHERE {{ {type_values} ?event a ?t }}"
         check_count(graph, count, "events", "name an entity whose timeline to list")
         rows = graph.store.select(f"SELECT DISTINCT ?event WHERE {{ {type_values} ?event a ?t }}")
-        return {row["event"].value: _Route() for row in rows}
+        return {row["event"].value: [_Route()] for row in rows}
     routes = _bodies(graph, subjects)
     for subject in subjects:
         if subject.type in ("organisation", "organ", "country"):
             _add_officials(graph, [subject.iri, *graph.organs(subject.iri)], routes)
-    found: dict[str, _Route] = {}
+    found: dict[str, list[_Route]] = {}
     query = INVOLVED_QUERY.format(values=values_clause("x", routes), types=type_values)
     _merge(found, graph.store.select(query), routes)
     inside = _places_inside(graph, subjects)
@@ -175,14 +179,21 @@ def _events_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str
     return found
 
 
-def _merge(found: dict[str, _Route], rows: Iterable[Row], routes: dict[str, list[_Route]]) -> None:
-    """Keep for each row's event the most direct route: a direct one over any ``via``."""
+def _merge(found: dict[str, list[_Route]], rows: Iterable[Row], routes: dict[str, list[_Route]]) -> None:
+    """Collect every route by which each row's event was reached (the engine's row order is open)."""
     for row in rows:
-        event = row["event"].value
-        for route in routes[row["x"].value]:
-            current = found.get(event)
-            if current is None or (current.via is not None and route.via is None):
-                found[event] = route
+        found.setdefault(row["event"].value, []).extend(routes[row["x"].value])
+
+
+def _best(routes: list[_Route], event: EventRow | None = None) -> _Route | None:
+    """The most direct route that covers the event: direct, then through an organ or place, then an official.
+
+    Ties go to the entity with the first IRI, so the choice never depends on the order rows arrived in.
+    """
+    covering = [route for route in routes if event is None or route.covers(event)]
+    if not covering:
+        return None
+    return min(covering, key=lambda r: (r.via is not None, r.office is not None, r.via.iri if r.via else ""))
 
 
 def _places_inside(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, list[_Route]]:
@@ -209,21 +220,21 @@ def _with_via(event: EventRow, organ: EntityRef | None) -> EventRow:
 
 
 # ------------------------------------------------------------------ dated facts
-def _facts_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, _Route]:
+def _facts_involving(graph: Graph, subjects: tuple[EntityRef, ...]) -> dict[str, list[_Route]]:
     """Facts (memberships, partnerships, positions) of the subjects or their organs; all when there are none."""
     type_values = values_clause("t", FACT_TYPES)
     if not subjects:
         rows = graph.store.select(ALL_FACTS_QUERY.format(types=type_values, dated=DATED))
-        return {row["fact"].value: _Route() for row in rows}
+        return {row["fact"].value: [_Route()] for row in rows}
     routes = _bodies(graph, subjects)
-    found: dict[str, _Route] = {}
+    found: dict[str, list[_Route]] = {}
     query = FACTS_QUERY.format(values=values_clause("x", routes), types=type_values, dated=DATED)
     rows = [{"event": row["fact"], "x": row["x"]} for row in graph.store.select(query)]
     _merge(found, rows, routes)
     return found
 
 
-def _fact_rows(graph: Graph, facts: dict[str, _Route]) -> list[EventRow]:
+def _fact_rows(graph: Graph, facts: dict[str, list[_Route]]) -> list[EventRow]:
     """A row for each stated start and end of the facts; attestation days are not starts."""
     descriptions = graph.describe(facts)
     citations = graph.citations(facts)
@@ -233,7 +244,8 @@ def _fact_rows(graph: Graph, facts: dict[str, _Route]) -> list[EventRow]:
         for change, date in (("start", period.start), ("end", period.end)):
             if date is not None:
                 for row in _fact_statements(graph, iri, description, citations[iri]):
-                    rows.append(row._replace(when=When(date), change=change, via=facts[iri].via))
+                    route = _best(facts[iri])
+                    rows.append(row._replace(when=When(date), change=change, via=route.via if route else None))
     return rows
 
 
