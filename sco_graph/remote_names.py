@@ -29,7 +29,7 @@ from sco_graph.terms import Literal
 
 # Entities fetched for a whole name or its first word, and for names that are merely similar.
 CANDIDATES = 500
-SIMILAR = 200
+SIMILAR = 100
 BATCH = 200  # IRIs named per query
 
 
@@ -38,6 +38,16 @@ def _group(rank: int, pattern: str, limit: int) -> str:
     return f"""{{ SELECT DISTINCT ?entity ({rank} AS ?rank) WHERE {{
         VALUES ?kind {{ {ENTITY_TYPES_VALUES} }} ?entity a ?kind ; rdfs:label|skos:altLabel ?text .
         FILTER(REGEX(STR(?text), {regex})) }} LIMIT {limit} }}"""
+
+
+def _similar_group(keys: list[str], limit: int) -> str:
+    """The ``limit`` entities whose names share the most of ``keys`` (runs of letters), best first."""
+    text = "STR(?text)"
+    score = " + ".join(f"IF(REGEX({text}, {Literal(key_pattern(key)).n3()}), 1, 0)" for key in keys)
+    return f"""{{ SELECT ?entity (2 AS ?rank) WHERE {{ {{ SELECT ?entity (MAX(?score) AS ?best) WHERE {{
+        VALUES ?kind {{ {ENTITY_TYPES_VALUES} }} ?entity a ?kind ; rdfs:label|skos:altLabel ?text .
+        FILTER(REGEX({text}, {Literal(any_of(keys)).n3()})) BIND(({score}) AS ?score) }}
+        GROUP BY ?entity ORDER BY DESC(?best) ?entity LIMIT {limit} }} }} }}"""
 
 
 # Each entity's classes, names and aliases as separate rows (no label-by-alias cross product).
@@ -97,10 +107,10 @@ class RemoteNames(Names):
             self._candidates[key] = self._query(groups, 2 if len(groups) > 1 else 1)
         return self._candidates[key]
 
-    def _similar(self, text: str) -> Directory:
-        """Entities with a name sharing a run of three letters with ``text``, at most :data:`SIMILAR` of them."""
+    def _similar(self, text: str, limit: int = SIMILAR) -> Directory:
+        """Entities with a name sharing runs of three letters with ``text``: the ``limit`` sharing the most."""
         runs = stems(transliteration_key(normalize(text)))
-        return self._query([_group(2, any_of(runs), SIMILAR)], 0).directory if runs else Directory({})
+        return self._query([_similar_group(runs, limit)], 0).directory if runs else Directory({})
 
     def _query(self, groups: list[str], ranked: int) -> Candidates:
         if not groups:
@@ -166,4 +176,4 @@ class RemoteNames(Names):
 
     def search(self, text: str, limit: int = 10, cutoff: float = 0.0) -> list[Match]:
         """Fuzzy search over the names that share a run of letters with ``text`` (as local search does)."""
-        return self._similar(check_name(text)).search(text, limit=limit, cutoff=cutoff)
+        return self._similar(check_name(text), max(SIMILAR, 5 * limit)).search(text, limit=limit, cutoff=cutoff)

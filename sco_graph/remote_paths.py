@@ -21,27 +21,26 @@ cut the search, the answer says it may be incomplete.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from math import inf
 
 from sco_graph.graph import Graph, values_clause
 from sco_graph.linkage import links_query
 from sco_graph.mirror import EVENT, NODE_PREDICATES, Entries, PathIndex, compact, link_described, link_entities
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES
+from sco_graph.paths import Found
 from sco_graph.relations import ENTITY_RELATIONS
+from sco_graph.strength import cost_of, hub_penalty
 
 HUB_LINKS = 1000
 FRONTIER = 500
 BATCH = 100  # entities per expanding query
+START_RADIUS = 2.0
+MAX_RADIUS = 4096.0  # past every statement-only path of ten hops
 
 Allowed = Callable[[str, str, int, int], bool]  # (relation, family, first, last) -> may a path use it
-
-
-class Neighbourhood(NamedTuple):
-    """The partial index around two entities, and whether a bound cut its expansion."""
-
-    links: PathIndex
-    complete: bool
+Run = Callable[[PathIndex], Found]  # the local search, over a partial index
 
 
 def _expand(graph: Graph, iris: list[str], entries: Entries) -> None:
@@ -74,39 +73,110 @@ def _links(graph: Graph, iris: Iterable[str], known: dict[str, int]) -> None:
             known.setdefault(iri, 0)
 
 
-def neighbourhood(
-    graph: Graph, start: str, end: str, *, max_hops: int, allowed: Allowed, avoid: set[str]
-) -> Neighbourhood:
-    """The entries of every path of at most ``max_hops`` hops from ``start`` to ``end`` that ``allowed`` links."""
-    entries = Entries()
-    known: dict[str, int] = {}
-    expanded: set[str] = set()
-    complete = True
-    near = (max_hops + 1) // 2
-    for origin, depth in ((start, near), (end, max_hops - near)):
-        seen = {origin}
-        layer = {origin}
-        for _ in range(depth):
-            candidates = sorted(iri for iri in layer if iri not in expanded and iri not in avoid)
-            _links(graph, candidates, known)
-            small = [iri for iri in candidates if known[iri] <= HUB_LINKS]
-            if len(small) < len(candidates) or len(small) > FRONTIER:
-                complete = False
-            chosen = sorted(small, key=lambda iri: (known[iri], iri))[:FRONTIER]
-            _expand(graph, chosen, entries)
-            expanded.update(chosen)
-            following = set()
-            for a, b, kind, first, last in entries.found:
-                if a in layer and b not in seen and b not in avoid:
-                    relation, family = entries.families[kind]
-                    if allowed(relation, family, first, last):
-                        following.add(b)
-            seen |= following
-            layer = following
-            if not layer:
-                break
-    _links(graph, _inner(entries, expanded), known)
-    return Neighbourhood(compact(entries, {iri: known[iri] for iri in known}), complete)
+class Search:
+    """The partial index around two entities, grown by cost from both ends until it holds the paths wanted.
+
+    An entity's adjacency is fetched once its cheapest known way through it (arriving,
+    plus its hub penalty) is within the radius of one end. Every path costing at most
+    twice the radius then has all its links among the fetched ones: walking it from the
+    start, the links up to the last entity within the radius of the start touch entities
+    expanded from the start, and every later link touches one within the radius of the end.
+    """
+
+    def __init__(self, graph: Graph, ends: tuple[str, str], *, max_hops: int, allowed: Allowed, avoid: set[str]):
+        self.graph, self.ends, self.max_hops, self.allowed, self.avoid = graph, ends, max_hops, allowed, avoid
+        self.entries = Entries()
+        self.links: dict[str, int] = {}
+        self.expanded: set[str] = set()
+        self.adjacent: dict[str, dict[str, float]] = {}  # allowed links: the cheapest step to each neighbour
+        self.cut = False  # a hub or a frontier past its bound was left unexpanded
+        self.waiting = False  # some entity within reach is not expanded yet
+
+    def grow(self, radius: float) -> None:
+        """Expand both ends' entities whose way through is within ``radius``."""
+        self.waiting = False
+        for origin in self.ends:
+            while self._grow_side(origin, radius):
+                pass
+
+    def _grow_side(self, origin: str, radius: float) -> bool:
+        labels = self._labels(origin)
+        candidates = sorted(
+            iri for iri, (cost, hops) in labels.items()
+            if iri not in self.expanded and iri not in self.avoid and hops < self.max_hops
+        )  # fmt: skip
+        near = [iri for iri in candidates if labels[iri][0] <= radius]
+        self.waiting |= len(near) < len(candidates)
+        _links(self.graph, near, self.links)
+        wanted = []
+        for iri in near:
+            through = labels[iri][0] + (0.0 if iri == origin else hub_penalty(self.links[iri]))
+            if through > radius:
+                self.waiting = True
+            elif self.links[iri] > HUB_LINKS:
+                self.cut = True
+            else:
+                wanted.append((through, iri))
+        if len(wanted) > FRONTIER:
+            self.cut = True
+        chosen = [iri for _, iri in sorted(wanted)[:FRONTIER]]
+        self.expanded.update(chosen)
+        self.expanded.update(iri for iri in near if self.links[iri] > HUB_LINKS)  # never asked again
+        if not chosen:
+            return False
+        before = set(self.entries.found)
+        _expand(self.graph, chosen, self.entries)
+        for a, b, kind, first, last in self.entries.found - before:
+            relation, family = self.entries.families[kind]
+            step = cost_of(relation)
+            if self.allowed(relation, family, first, last) and step < self.adjacent.get(a, {}).get(b, inf):
+                self.adjacent.setdefault(a, {})[b] = step
+        return True
+
+    def _labels(self, origin: str) -> dict[str, tuple[float, int]]:
+        """The cheapest known arrival at each entity from ``origin``, through expanded entities only, and its hops."""
+        best: dict[str, tuple[float, int]] = {origin: (0.0, 0)}
+        settled: set[str] = set()
+        heap = [(0.0, 0, origin)]
+        while heap:
+            cost, hops, iri = heapq.heappop(heap)
+            if iri in settled:
+                continue
+            settled.add(iri)
+            if iri not in self.expanded or iri in self.avoid or (iri != origin and iri in self.ends):
+                continue
+            through = cost + (0.0 if iri == origin else hub_penalty(self.links[iri]))
+            for other, step in self.adjacent.get(iri, {}).items():
+                total = through + step
+                if total < best.get(other, (inf, 0))[0]:
+                    best[other] = (total, hops + 1)
+                    heapq.heappush(heap, (total, hops + 1, other))
+        return best
+
+    def index(self) -> PathIndex:
+        """The index of what has been fetched, every entity that could lie inside a path with its hub count."""
+        _links(self.graph, _inner(self.entries, self.expanded), self.links)
+        return compact(self.entries, dict(self.links))
+
+
+def search(
+    graph: Graph, ends: tuple[str, str], *, max_hops: int, allowed: Allowed, avoid: set[str], run: Run, wanted: int
+) -> tuple[PathIndex, Found, bool]:
+    """The paths ``run`` finds over a partial index grown until they are certain; and whether no bound cut it.
+
+    The radius doubles until ``wanted`` paths cost at most twice the radius, or no entity
+    within reach is left to expand.
+    """
+    grown = Search(graph, ends, max_hops=max_hops, allowed=allowed, avoid=avoid)
+    radius = START_RADIUS
+    while True:
+        grown.grow(radius)
+        index = grown.index()
+        found = run(index)
+        certain = len(found.paths) >= wanted and all(cost <= 2 * radius for cost in found.costs[:wanted])
+        if certain or not grown.waiting or not found.complete or radius > MAX_RADIUS:
+            return index, found, not grown.cut and radius <= MAX_RADIUS
+        radius *= 2
 
 
 def _inner(entries: Entries, expanded: set[str]) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from sco_graph.terms import IRI
 
 if TYPE_CHECKING:
     from sco_graph.mirror import PathIndex
+    from sco_graph.paths import Found
 
 # No type pattern: with one, the engine plans a scan of every event (seconds on a million triples).
 PAIR_NODES = """SELECT DISTINCT ?n WHERE {{ {pairs} ?n ?p ?a . ?n ?q ?b }}"""
@@ -106,22 +108,27 @@ def path(
     from sco_graph.strength import OFFICE, OFFICES_IN_A_ROW, cost_of
 
     day = as_of_day(as_of)
-    index, reached = _index(graph, origin, target, max_hops, relations, day, avoided)
-    costs = [cost_of(name) if not relations or name in relations else None for name, _ in index.kind_names]
-    ids = {index.id_of(entity.iri) for entity in avoided} - {None}
-    office = index.kind_id(OFFICE)
-    rules = Rules(
-        costs,
-        day.toordinal() if day else None,
-        frozenset(i for i in ids if i is not None),
-        chronological,
-        None if office is None else (office, OFFICES_IN_A_ROW),
-    )
-    a, b = index.id_of(origin.iri), index.id_of(target.iri)
     wanted = limit if every else 1
-    found = None
-    if a is not None and b is not None:
-        found = best_paths(index, a, b, rules=rules, max_hops=max_hops, limit=wanted + 1 if every else 1)
+    office = OFFICE
+    asked = wanted + 1 if every else 1  # one more than shown tells whether there are more
+
+    def run(index: PathIndex) -> Found | None:
+        costs = [cost_of(name) if not relations or name in relations else None for name, _ in index.kind_names]
+        ids = {index.id_of(entity.iri) for entity in avoided} - {None}
+        kind = index.kind_id(office)
+        rules = Rules(
+            costs,
+            day.toordinal() if day else None,
+            frozenset(i for i in ids if i is not None),
+            chronological,
+            None if kind is None else (kind, OFFICES_IN_A_ROW),
+        )
+        a, b = index.id_of(origin.iri), index.id_of(target.iri)
+        if a is None or b is None:
+            return None
+        return best_paths(index, a, b, rules=rules, max_hops=max_hops, limit=asked)
+
+    index, found, reached = _search(graph, origin, target, max_hops, relations, day, avoided, run, asked)
     complete = (found is None or found.complete) and reached
     when = f" as of {as_of}" if as_of else ""
     if found is None or not found.paths:
@@ -152,7 +159,7 @@ def path(
     )
 
 
-def _index(  # noqa: PLR0917 - the question's parts
+def _search(  # noqa: PLR0917 - the question's parts
     graph: Graph,
     origin: EntityRef,
     target: EntityRef,
@@ -160,23 +167,35 @@ def _index(  # noqa: PLR0917 - the question's parts
     relations: tuple[str, ...],
     day: dt.date | None,
     avoided: tuple[EntityRef, ...],
-) -> tuple[PathIndex, bool]:
-    """The path index to search: the whole one of local data, or on an endpoint the part around the two ends."""
+    run: Callable[[PathIndex], Found | None],
+    wanted: int,
+) -> tuple[PathIndex, Found | None, bool]:
+    """Run the search over the whole path index, or on an endpoint over the part around the two ends."""
     if not graph.is_remote:
         from sco_graph.mirror import path_index
 
-        return path_index(graph), True
-    from sco_graph.remote_paths import holds, neighbourhood
+        index = path_index(graph)
+        return index, run(index), True
+    from sco_graph.paths import Found
+    from sco_graph.remote_paths import holds, search
 
     ordinal = day.toordinal() if day else None
 
     def allowed(relation: str, family: str, first: int, last: int) -> bool:
         return (not relations or relation in relations) and holds(family, first, last, ordinal)
 
-    near = neighbourhood(
-        graph, origin.iri, target.iri, max_hops=max_hops, allowed=allowed, avoid={e.iri for e in avoided}
+    def found_in(index: PathIndex) -> Found:
+        return run(index) or Found([], complete=True)
+
+    return search(
+        graph,
+        (origin.iri, target.iri),
+        max_hops=max_hops,
+        allowed=allowed,
+        avoid={entity.iri for entity in avoided},
+        run=found_in,
+        wanted=wanted,
     )
-    return near.links, near.complete
 
 
 def _avoided(graph: Graph, names: list[str], origin: EntityRef, target: EntityRef) -> tuple[EntityRef, ...]:
