@@ -2,6 +2,9 @@
 
     python benchmarks/remote.py --data 100k=/tmp/100k.ttl --data 1m=/tmp/1m.ttl
 
+The questions are about two people of each dataset with three meetings each,
+two hops apart (A and B), so that the answers are alike at every size.
+
 Each dataset is loaded into its own Oxigraph server on 127.0.0.1 (``oxigraph
 load`` then ``serve-read-only``). Every command runs through the library
 against the server; the store's traffic counters give the requests made and
@@ -64,17 +67,19 @@ def oxigraph(data: Path, folder: Path) -> Iterator[str]:
 
 
 def commands(first: str, second: str) -> dict[str, Callable[..., object]]:
+    """Each command about sample people (the same shape of question at every size)."""
     from sco_graph import queries
 
-    word = first.split()[0]
     return {
-        f"who-met {first}": lambda graph: queries.who_met(graph, first),
-        f"show {first}": lambda graph: queries.show(graph, first),
-        f"neighbours {first}": lambda graph: queries.neighbours(graph, first),
-        f"timeline {first}": lambda graph: queries.timeline(graph, [first]),
-        f"path {first} / {second}": lambda graph: queries.path(graph, first, second, max_hops=4),
-        f"search {word}": lambda graph: queries.search(graph, word),
-        "stats": lambda graph: queries.stats(graph),
+        "who-met A": lambda graph: queries.who_met(graph, first),
+        "show A": lambda graph: queries.show(graph, first),
+        "neighbours A": lambda graph: queries.neighbours(graph, first),
+        "timeline A": lambda graph: queries.timeline(graph, [first]),
+        "path A B": lambda graph: queries.path(graph, first, second, max_hops=4),
+        "path A B --all": lambda graph: queries.path(graph, first, second, max_hops=4, every=True, limit=10),
+        "search A's first word": lambda graph: queries.search(graph, first.split(maxsplit=1)[0]),
+        "who-met A misspelt": lambda graph: queries.who_met(graph, first + "0"),
+        "stats": queries.stats,
     }
 
 
@@ -103,37 +108,40 @@ def measure(url: str, first: str, second: str) -> dict[str, dict[str, float]]:
     return figures
 
 
+MEETINGS = """PREFIX sco: <https://w3id.org/sco-graph/def#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?p ?name WHERE {{ ?p a sco:Person ; rdfs:label ?name . {{ SELECT ?p WHERE {{ ?m a sco:Meeting ;
+  sco:participant ?p }} GROUP BY ?p HAVING (COUNT(DISTINCT ?m) = 3) }} {extra} }} ORDER BY ?p LIMIT 50"""
+# Two hops away from ?first: met someone who met ?first, never ?first.
+TWO_HOPS = """?a sco:participant ?first , ?middle . ?b sco:participant ?middle , ?p .
+  FILTER(?p != ?first && ?middle != ?first && ?middle != ?p)
+  FILTER NOT EXISTS { ?c sco:participant ?first , ?p }"""
+
+
 def samples(data: Path) -> tuple[str, str]:
-    """Two linked people of a generated dataset: the first name written and a co-participant of its first meeting."""
+    """Two people with three meetings each, two hops apart: questions whose answers are alike at every size."""
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_load(path=str(data), format=ox.RdfFormat.TURTLE)
-    query = """PREFIX sco: <https://w3id.org/sco-graph/def#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?a ?b WHERE { ?p a sco:Person ; rdfs:label ?a . ?q a sco:Person ; rdfs:label ?b .
-        ?m a sco:Meeting ; sco:participant ?p . ?n a sco:Meeting ; sco:participant ?q .
-        ?x sco:participant ?p . ?x sco:participant ?r . ?y sco:participant ?r . ?y sco:participant ?q .
-        FILTER(?p != ?q && ?r != ?p && ?r != ?q) FILTER(STRENDS(?a, " 7") && STRENDS(?b, " 9")) } LIMIT 1"""
-    for row in store.query(query):  # type: ignore[union-attr]
-        return row["a"].value, row["b"].value  # type: ignore[index, union-attr]
-    raise SystemExit(f"no sample people in {data}")
+    for first in store.query(MEETINGS.format(extra="")):  # type: ignore[union-attr]
+        extra = TWO_HOPS.replace("?first", str(first["p"]))  # type: ignore[index]
+        for second in store.query(MEETINGS.format(extra=extra)):  # type: ignore[union-attr]
+            return first["name"].value, second["name"].value  # type: ignore[index, union-attr]
+    raise SystemExit(f"no two people in {data} have three meetings each and are two hops apart")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", action="append", required=True, help="NAME=FILE.ttl (give two sizes)")
-    parser.add_argument("--first", help="the entity to ask about (default: one found in the first dataset)")
-    parser.add_argument("--second", help="the other end of the path")
     options = parser.parse_args()
     datasets = [(part.split("=", 1)[0], Path(part.split("=", 1)[1])) for part in options.data]
-    first, second = options.first, options.second
-    if first is None or second is None:
-        first, second = samples(datasets[0][1])
     results: dict[str, dict[str, dict[str, float]]] = {}
+    people: dict[str, tuple[str, str]] = {}
     for name, data in datasets:
+        people[name] = samples(data)
         with tempfile.TemporaryDirectory() as folder, oxigraph(data, Path(folder)) as url:
-            results[name] = measure(url, first, second)
-    print(json.dumps({"first": first, "second": second, "results": results}, indent=1))
+            results[name] = measure(url, *people[name])
+    print(json.dumps({"people": people, "results": results}, indent=1))
     names = [name for name, _ in datasets]
     print(f"\n{'command':44} " + " ".join(f"{n + ' bytes':>14} {n + ' s':>8} {n + ' req':>7}" for n in names), end="")
     print(f" {'ratio':>6}")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -64,27 +66,19 @@ def _open(stores: dict[str, tuple[str, Path]], size: str) -> Graph:
     return api.open_graph(endpoint=url, graph=GRAPH_IRI if size == "large" else None)
 
 
-MEETINGS = """PREFIX sco: <https://w3id.org/sco-graph/def#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?p ?name WHERE {{ ?p a sco:Person ; rdfs:label ?name . {{ SELECT ?p WHERE {{ ?m a sco:Meeting ;
-  sco:participant ?p }} GROUP BY ?p HAVING (COUNT(DISTINCT ?m) = 3) }} {extra} }} ORDER BY ?p LIMIT 50"""
-# Two hops away from ?first: met someone who met ?first, never ?first.
-TWO_HOPS = """?a sco:participant ?first , ?middle . ?b sco:participant ?middle , ?p .
-  FILTER(?p != ?first && ?middle != ?first && ?middle != ?p)
-  FILTER NOT EXISTS {{ ?c sco:participant ?first , ?p }}"""
+def _benchmark() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("remote_benchmark", GENERATOR.parent / "remote.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @functools.cache
 def _people(data: Path) -> tuple[str, str]:
-    """Two people of a store with as many meetings at every size (3), two hops apart: same-sized answers."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(path=str(data), format=ox.RdfFormat.TURTLE)
-    for first in store.query(MEETINGS.format(extra="")):  # type: ignore[union-attr]
-        extra = TWO_HOPS.format().replace("?first", str(first["p"]))  # type: ignore[index]
-        for second in store.query(MEETINGS.format(extra=extra)):  # type: ignore[union-attr]
-            return first["name"].value, second["name"].value  # type: ignore[index, union-attr]
-    raise AssertionError(f"no two people in {data} have three meetings each and are two hops apart")
+    """Two people with three meetings each, two hops apart (chosen as the remote benchmark chooses them)."""
+    found: tuple[str, str] = _benchmark().samples(data)
+    return found
 
 
 def _commands(first: str, second: str) -> dict[str, Callable[[Graph], object]]:
