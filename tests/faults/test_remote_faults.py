@@ -193,7 +193,7 @@ def test_an_ask_answer_to_a_select_is_a_remote_error(cli: Invoke) -> None:
         assert_one_clean_error(cli("--endpoint", endpoint.url, "stats"), ExitCode.REMOTE_ERROR)
 
 
-@pytest.mark.parametrize("command", [["stats"], ["who-met", "Zhang"], ["export"]], ids=lambda command: command[0])
+@pytest.mark.parametrize("command", [["stats"], ["who-met", "Zhang"], ["timeline"]], ids=lambda command: command[0])
 def test_a_row_without_a_variable_the_query_always_binds_is_a_remote_error(cli: Invoke, command: list[str]) -> None:
     """The format allows unbound variables (OPTIONAL); code that needs one gets a RemoteError, not a KeyError."""
     body = rows({}, variables=["entity", "type", "label", "alias", "s", "p", "o", "t", "n"])
