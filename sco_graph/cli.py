@@ -590,19 +590,20 @@ def export(
     """
     from sco_graph import export as exporting
     from sco_graph.escape import visible
+    from sco_graph.graph import local_only
 
     chosen = exporting.format_for(fmt, output)
     for planned in exporting.planned_paths(output, chosen) if output is not None else []:
         exporting.check_target(planned, force)  # refuse before the work, not after
-    parts = exporting.export(_graph(), chosen)
+    graph = _graph()
+    local_only(graph, "export", "export from the server itself (a dump of the graph), or from local --data")
     if output is None:
-        sys.stdout.buffer.write(parts[""])
+        exporting.export_to_stream(graph, chosen, sys.stdout.buffer)
         sys.stdout.flush()
         return
-    files = exporting.output_paths(output, parts)
-    exporting.write_atomic(files, force=force)
-    for path, data in files.items():
-        sys.stderr.write(f"{PROG}: wrote {visible(str(path))} ({len(data)} bytes, {chosen})\n")
+    written = exporting.export_to_files(graph, chosen, output, force=force)
+    for path, size in written.items():
+        sys.stderr.write(f"{PROG}: wrote {visible(str(path))} ({size} bytes, {chosen})\n")
 
 
 cache_app = typer.Typer(

@@ -1,22 +1,25 @@
-"""Path search on an endpoint: the part of the path index a question needs, fetched a frontier at a time.
+"""Path search on an endpoint: the part of the path index a question needs, fetched as the search needs it.
 
-A path of at most ``max_hops`` hops between A and B only passes through
-entities within ``h`` hops of A or ``max_hops - h`` of B, and each of its links
-touches an entity nearer than that to one end. So the search expands a
-frontier from each end, one hop at a time, with batched ``VALUES`` queries that
-return the event and fact nodes touching the frontier (what the relation rules
-read of them: classes, roles, dates, statuses) and the relations the frontier's
-entities state. The entries built from those rows, by the same code that
-builds the local index, hold every link of every such path; entities that
-could lie inside a path get their number of linked entities (the hub penalty)
-from a server-side aggregate. The local search (:mod:`sco_graph.paths`) then
-ranks paths over this partial index exactly as it does over the whole one.
+The index is grown from both ends by cost (:class:`Search`): an entity's
+relations are fetched, with batched ``VALUES`` queries, once the cheapest known
+way through it (arriving, plus its hub penalty, from a server-side count of its
+linked entities) is within a radius of one end. The queries return the event
+and fact nodes touching those entities (what the relation rules read of them:
+classes, roles, dates, statuses) and the relations the entities state; the
+entries are built from those rows by the same code that builds the local
+index. Every path costing at most twice the radius then has all its links
+among those fetched, so the radius doubles until the paths wanted are certain,
+and the local search (:mod:`sco_graph.paths`) ranks them over this partial
+index exactly as it does over the whole one. Entities that could lie inside a
+path get their number of linked entities from the server too.
 
-Two bounds keep each question small whatever the store's size: an entity
+Bounds keep each question small whatever the store's size: an entity
 linked to more than :data:`HUB_LINKS` others is not expanded (paths can still
-pass through it, between expanded neighbours), and at most
-:data:`FRONTIER` entities are expanded per hop and side. When either bound
-cut the search, the answer says it may be incomplete.
+pass through it, between expanded neighbours), at most :data:`FRONTIER`
+entities are expanded per round and end, and the radius stops growing once
+:data:`ENTRY_BUDGET` links have been fetched (then only the paths no unfetched
+one could beat are listed). When a bound cut the search, the answer says it
+may be incomplete.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from math import inf
 from sco_graph.graph import Graph, values_clause
 from sco_graph.linkage import links_query
 from sco_graph.mirror import EVENT, NODE_PREDICATES, Entries, PathIndex, compact, link_described, link_entities
-from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES
+from sco_graph.model import ENTITY_TYPES
 from sco_graph.paths import Found
 from sco_graph.relations import ENTITY_RELATIONS
 from sco_graph.strength import cost_of, hub_penalty
@@ -38,26 +41,33 @@ FRONTIER = 500
 BATCH = 100  # entities per expanding query
 START_RADIUS = 2.0
 MAX_RADIUS = 4096.0  # past every statement-only path of ten hops
+ENTRY_BUDGET = 40_000  # index entries (links, both ways) fetched before the radius stops growing
 
 Allowed = Callable[[str, str, int, int], bool]  # (relation, family, first, last) -> may a path use it
 Run = Callable[[PathIndex], Found]  # the local search, over a partial index
 
 
 def _expand(graph: Graph, iris: list[str], entries: Entries) -> None:
-    """Add the entries of every relation touching ``iris``."""
-    nodes = values_clause("t", [*EVENT_TYPES, *FACT_TYPES])
-    wanted = values_clause("p", NODE_PREDICATES)
+    """Add the entries of every relation touching ``iris``.
+
+    The nodes pointing at the entities are found without a type pattern, and the predicates
+    wanted are a filter rather than a ``VALUES`` block: otherwise engines plan a scan of every
+    event, or of every triple with those predicates, first (seconds to minutes on a million
+    triples). What the rules read of the nodes tells events and facts apart.
+    """
+    wanted = "FILTER(?p IN (" + ", ".join(f"<{predicate}>" for predicate in NODE_PREDICATES) + "))"
+    kinds, stated = values_clause("k", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
     for start in range(0, len(iris), BATCH):
-        batch = values_clause("x", iris[start : start + BATCH])
+        chosen = iris[start : start + BATCH]
+        batch = values_clause("x", chosen)
         rows = graph.store.select(
-            f"""SELECT ?n ?p ?o WHERE {{ {{ SELECT DISTINCT ?n WHERE {{ {batch} {nodes} ?n ?r ?x . ?n a ?t }} }}
-            {wanted} ?n ?p ?o }}"""
+            f"SELECT ?n ?p ?o WHERE {{ {{ SELECT DISTINCT ?n WHERE {{ {batch} ?n ?r ?x }} }} ?n ?p ?o . {wanted} }}"
         )
         link_described(rows, entries)
-        kinds, stated = values_clause("k", ENTITY_TYPES), values_clause("p", ENTITY_RELATIONS)
+        ours, theirs = values_clause("a", chosen), values_clause("b", chosen)
         rows = graph.store.select(
-            f"""SELECT ?a ?p ?b WHERE {{ {batch} {kinds} {stated}
-            {{ ?x a ?k ; ?p ?b . BIND(?x AS ?a) }} UNION {{ ?a a ?k ; ?p ?x . BIND(?x AS ?b) }} }}"""
+            f"""SELECT ?a ?p ?b WHERE {{ {{ {ours} {stated} ?a ?p ?b . ?a a ?k . {kinds} }}
+            UNION {{ {theirs} {stated} ?a ?p ?b . ?a a ?k . {kinds} }} }}"""
         )
         link_entities(rows, entries)
 
@@ -174,9 +184,16 @@ def search(
         index = grown.index()
         found = run(index)
         certain = len(found.paths) >= wanted and all(cost <= 2 * radius for cost in found.costs[:wanted])
-        if certain or not grown.waiting or not found.complete or radius > MAX_RADIUS:
-            return index, found, not grown.cut and radius <= MAX_RADIUS
+        if certain or not grown.waiting or not found.complete:
+            return index, found, not grown.cut
+        if len(grown.entries.found) > ENTRY_BUDGET or radius >= MAX_RADIUS:
+            return index, _certain(found, 2 * radius), False  # only the paths no unfetched one could beat
         radius *= 2
+
+
+def _certain(found: Found, bound: float) -> Found:
+    keep = [number for number, cost in enumerate(found.costs) if cost <= bound]
+    return Found([found.paths[k] for k in keep], False, [found.links[k] for k in keep], [found.costs[k] for k in keep])
 
 
 def _inner(entries: Entries, expanded: set[str]) -> set[str]:
