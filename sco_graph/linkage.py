@@ -34,14 +34,15 @@ def _only(kind_iri: str, table: dict[str, str], before: Iterable[str] = ()) -> s
     higher = [*before, *list(table)[: list(table).index(kind_iri)]]
     if not higher:
         return f"?n a {IRI(kind_iri).n3()} ."
-    listed = " ".join(IRI(iri).n3() for iri in higher)
-    return f"?n a {IRI(kind_iri).n3()} . FILTER NOT EXISTS {{ VALUES ?higher {{ {listed} }} ?n a ?higher }}"
+    listed = ", ".join(IRI(iri).n3() for iri in higher)
+    return f"?n a {IRI(kind_iri).n3()} . FILTER NOT EXISTS {{ ?n a ?higher FILTER(?higher IN ({listed})) }}"
 
 
 def _pair(node: str, first: str, second: str, symmetric: bool) -> list[str]:
-    ends = [f"{node} ?n {first} ?x . ?n {second} ?y ."]
+    """Both ends' patterns, ``?x`` first: engines follow the written order, so they start from ``?x``."""
+    ends = [f"?n {first} ?x . {node} ?n {second} ?y ."]
     if not symmetric:
-        ends.append(f"{node} ?n {second} ?x . ?n {first} ?y .")
+        ends.append(f"?n {second} ?x . {node} ?n {first} ?y .")
     return ends
 
 
@@ -71,10 +72,10 @@ def _branches() -> tuple[str, ...]:
         if kind == "membership":
             node += f" FILTER EXISTS {{ ?n {IRI(SCO + 'status').n3()} ?status FILTER(isIRI(?status)) }}"
         branches += _pair(node, f"<{ROLE_PREDICATES[one]}>", f"<{ROLE_PREDICATES[other]}>", symmetric=one == other)
-    kinds = " ".join(IRI(iri).n3() for iri in ENTITY_TYPES)
+    kinds = ", ".join(IRI(iri).n3() for iri in ENTITY_TYPES)
     stated = "|".join(IRI(iri).n3() for iri in ENTITY_RELATIONS)
-    branches.append(f"VALUES ?kind {{ {kinds} }} ?x a ?kind ; ({stated}) ?y .")
-    branches.append(f"VALUES ?kind {{ {kinds} }} ?y a ?kind ; ({stated}) ?x .")
+    branches.append(f"?x ({stated}) ?y . ?x a ?kind . FILTER(?kind IN ({kinds}))")
+    branches.append(f"?y ({stated}) ?x . ?y a ?kind . FILTER(?kind IN ({kinds}))")
     return tuple(branches)
 
 

@@ -17,7 +17,7 @@ Bounds keep each question small whatever the store's size: an entity
 linked to more than :data:`HUB_LINKS` others is not expanded (paths can still
 pass through it, between expanded neighbours), at most :data:`FRONTIER`
 entities are expanded per round and end, and the radius stops growing once
-:data:`ENTRY_BUDGET` links have been fetched (then only the paths no unfetched
+:data:`LINK_BUDGET` links have been fetched (then only the paths no unfetched
 one could beat are listed). When a bound cut the search, the answer says it
 may be incomplete.
 """
@@ -41,7 +41,7 @@ FRONTIER = 500
 BATCH = 100  # entities per expanding query
 START_RADIUS = 2.0
 MAX_RADIUS = 4096.0  # past every statement-only path of ten hops
-ENTRY_BUDGET = 40_000  # index entries (links, both ways) fetched before the radius stops growing
+LINK_BUDGET = 2_000  # links (counted by the server) of the entities expanded, before the growth stops
 
 Allowed = Callable[[str, str, int, int], bool]  # (relation, family, first, last) -> may a path use it
 Run = Callable[[PathIndex], Found]  # the local search, over a partial index
@@ -100,6 +100,8 @@ class Search:
         self.expanded: set[str] = set()
         self.adjacent: dict[str, dict[str, float]] = {}  # allowed links: the cheapest step to each neighbour
         self.cut = False  # a hub or a frontier past its bound was left unexpanded
+        self.budget = LINK_BUDGET  # links still to be fetched
+        self.spent = False
         self.waiting = False  # some entity within reach is not expanded yet
 
     def grow(self, radius: float) -> None:
@@ -129,7 +131,13 @@ class Search:
                 wanted.append((through, iri))
         if len(wanted) > FRONTIER:
             self.cut = True
-        chosen = [iri for _, iri in sorted(wanted)[:FRONTIER]]
+        chosen = []
+        for _, iri in sorted(wanted)[:FRONTIER]:
+            if self.links[iri] > self.budget:
+                self.cut = self.spent = True
+                break
+            self.budget -= self.links[iri]
+            chosen.append(iri)
         self.expanded.update(chosen)
         self.expanded.update(iri for iri in near if self.links[iri] > HUB_LINKS)  # never asked again
         if not chosen:
@@ -186,7 +194,7 @@ def search(
         certain = len(found.paths) >= wanted and all(cost <= 2 * radius for cost in found.costs[:wanted])
         if certain or not grown.waiting or not found.complete:
             return index, found, not grown.cut
-        if len(grown.entries.found) > ENTRY_BUDGET or radius >= MAX_RADIUS:
+        if grown.spent or radius >= MAX_RADIUS:
             return index, _certain(found, 2 * radius), False  # only the paths no unfetched one could beat
         radius *= 2
 
