@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,11 +175,43 @@ def _format(path: Path) -> pyoxigraph.RdfFormat:
 
 def parse_file(path: Path) -> list[pyoxigraph.Quad]:
     """Parse one file strictly; relative IRIs resolve against the file's own location."""
+    return list(checked_quads(path, read_text(path)))
+
+
+def parse_into(store: pyoxigraph.Store, path: Path) -> int:
+    """Parse one file strictly into ``store`` and return its triple count; a bad file adds nothing.
+
+    The quads stream from the parser into the store in one atomic insertion, so no
+    Python list of the whole file is ever built.
+    """
+    counted = 0
+
+    def counting(quads: Iterator[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
+        nonlocal counted
+        for quad in quads:
+            counted += 1
+            yield quad
+
+    store.extend(counting(checked_quads(path, read_text(path))))
+    return counted
+
+
+def checked_quads(path: Path, text: str) -> Iterator[pyoxigraph.Quad]:
+    """The quads of ``text`` (the content of ``path``), parsed strictly, with impossible dates refused.
+
+    Syntax errors become :class:`DataError` at file:line:column, and an impossible date
+    (2023-02-30 in an xsd:date, xsd:gYearMonth or xsd:gYear literal) one naming the file.
+    """
     import pyoxigraph as ox
 
-    text = read_text(path)
+    literal = ox.Literal
+    bad_date: DataError | None = None  # reported once the whole file has parsed: a syntax error comes first
     try:
-        quads = list(ox.parse(text, format=_format(path), base_iri=path.resolve().as_uri()))
+        for quad in ox.parse(text, format=_format(path), base_iri=path.resolve().as_uri()):
+            term = quad.object
+            if bad_date is None and type(term) is literal and term.datatype.value in DATATYPE_PRECISION:
+                bad_date = _date_problem(path, quad)
+            yield quad
     except SyntaxError as error:
         message = _clean_message(error.msg or str(error))
         raise DataError("", f"{shown(path)}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
@@ -187,8 +219,8 @@ def parse_file(path: Path) -> list[pyoxigraph.Quad]:
         raise DataError("", f"{shown(path)}:1:1", _clean_message(str(error))) from None
     except MemoryError as error:
         raise _too_long(path, text.encode("utf-8"), len(text.encode("utf-8")), error) from None
-    _check_dates(path, quads)
-    return quads
+    if bad_date is not None:
+        raise bad_date
 
 
 def _clean_message(message: str) -> str:
@@ -199,19 +231,14 @@ def _clean_message(message: str) -> str:
     return text
 
 
-def _check_dates(path: Path, quads: list[pyoxigraph.Quad]) -> None:
-    """Reject impossible dates (2023-02-30) in xsd:date, xsd:gYearMonth and xsd:gYear literals."""
-    import pyoxigraph as ox
-
-    for quad in quads:
-        term = quad.object
-        if isinstance(term, ox.Literal) and term.datatype.value in DATATYPE_PRECISION:
-            try:
-                PartialDate.from_literal(term.value, term.datatype.value)
-            except ValueError as error:
-                raise DataError(
-                    "", shown(path), f"ill-typed literal in a triple about {quad.subject}: {error}"
-                ) from None
+def _date_problem(path: Path, quad: pyoxigraph.Quad) -> DataError | None:
+    """The error for an impossible date (2023-02-30) in an xsd:date, xsd:gYearMonth or xsd:gYear literal."""
+    term = quad.object
+    try:
+        PartialDate.from_literal(term.value, term.datatype.value)  # type: ignore[union-attr]
+    except ValueError as error:
+        return DataError("", shown(path), f"ill-typed literal in a triple about {quad.subject}: {error}")
+    return None
 
 
 _DATE_PROPERTIES = " ".join(
@@ -289,7 +316,8 @@ def load_into(store: pyoxigraph.Store, files: list[Path], seen: Callable[[Path, 
         raw = read_bytes(file)
         if seen is not None:
             seen(file, raw)
-        _bulk_load(store, file, decode(file, raw).encode("utf-8"))
+        decode(file, raw)  # only to refuse bytes that are not UTF-8, at their line and column
+        _bulk_load(store, file, raw.removeprefix(b"\xef\xbb\xbf"))  # a byte-order mark is allowed
     answer = store.query("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + _BAD_DATES)
     assert isinstance(answer, ox.QuerySolutions)
     bad = list(answer)
@@ -299,14 +327,6 @@ def load_into(store: pyoxigraph.Store, files: list[Path], seen: Callable[[Path, 
         solution = bad[0]
         assert isinstance(solution, ox.QuerySolution)
         raise DataError(f"ill-typed date {solution['o']} in a triple about {solution['s']}")
-
-
-def parse_files(files: list[Path]) -> list[pyoxigraph.Quad]:
-    """Parse every file; the first error stops the load before anything is kept."""
-    quads: list[pyoxigraph.Quad] = []
-    for file in files:
-        quads.extend(parse_file(file))
-    return quads
 
 
 def file_stats(files: list[Path]) -> list[os.stat_result]:

@@ -1,7 +1,8 @@
 """Validation: strict syntax, SHACL shapes and temporal consistency.
 
-``validate`` parses every file strictly (syntax errors carry file:line:column),
-checks the merged graph against ``data/shapes.ttl`` with pySHACL, and then
+``validate`` parses every file strictly (syntax errors carry file:line:column)
+into one in-memory store, checks it against ``data/shapes.ttl`` with
+:mod:`sco_graph.shacl` (inside the store, set at a time), and then
 checks time: no end before its start, no overlapping standing statuses
 (member, observer, partner) of one member in one organisation, and no source
 that appears to report what happened after it was published. The result is a
@@ -18,14 +19,18 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sco_graph.dates import PartialDate
 from sco_graph.errors import DataError
-from sco_graph.load import bundled_data_dir, collect, parse_files, shapes_file
+from sco_graph.load import bundled_data_dir, collect, parse_into, shapes_file
 from sco_graph.model import STANDING_STATUSES, STATUSES, short_iri
 from sco_graph.store import LocalStore
 from sco_graph.terms import Literal
 
 if TYPE_CHECKING:
     import pyoxigraph
-    import rdflib
+
+    from sco_graph.shacl import Result
+
+# The graph the ontology is loaded into beside the data while the shapes are checked.
+ONTOLOGY_GRAPH = "urn:sco-graph:validation:ontology"
 
 
 class Problem(NamedTuple):
@@ -64,66 +69,80 @@ class Report(NamedTuple):
 
 def validate(paths: list[Path] | None = None, syntax_only: bool = False) -> Report:
     """Validate ``paths`` (the bundled data when empty) and report every problem found."""
+    import pyoxigraph as ox
+
     from sco_graph.load import bundled_files
 
     files = collect(paths) if paths else bundled_files()
     problems: list[Problem] = []
-    quads: list[pyoxigraph.Quad] = []
+    store = ox.Store()
+    triples = 0
     for file in files:
         try:
-            quads.extend(parse_files([file]))
+            triples += parse_into(store, file)
         except DataError as error:
             problems.append(Problem(error.location or str(file), error.detail))
     names = tuple(str(file) for file in files)
     if problems or syntax_only:
-        return Report(names, len(quads), tuple(sorted(problems)), syntax_only)
-    problems.extend(_shacl(quads))
-    problems.extend(_temporal(quads))
-    return Report(names, len(quads), tuple(sorted(set(problems))), syntax_only)
+        return Report(names, triples, tuple(sorted(problems)), syntax_only)
+    problems.extend(_shacl(store))
+    problems.extend(_temporal(store))
+    return Report(names, triples, tuple(sorted(set(problems))), syntax_only)
 
 
-def _shacl(quads: list[pyoxigraph.Quad]) -> list[Problem]:
+def _shacl(store: pyoxigraph.Store) -> list[Problem]:
+    """The SHACL results, each located at its focus node (a blank node by the IRI that refers to it).
+
+    The ontology joins the data in a graph of its own, so the shapes see its subclasses
+    while the temporal checks, which read the default graph, see only the data.
+    """
     import pyoxigraph as ox
-    import rdflib
-    from pyshacl import validate as shacl_validate
 
-    data = rdflib.Graph()
-    serialized = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
-    assert serialized is not None
-    data.parse(data=serialized.decode("utf-8"), format="nt")
+    from sco_graph.shacl import check, read_shapes
+
     ontology = bundled_data_dir() / "ontology.ttl"
-    data.parse(ontology, format="turtle")
-    shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
-    _, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    try:
+        results = check(store, read_shapes(shapes_file()))
+    finally:
+        store.clear_graph(ox.NamedNode(ONTOLOGY_GRAPH))
     problems = []
-    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
-        focus = results.value(result, sh.focusNode)
-        if isinstance(focus, rdflib.Literal):
-            continue  # the detail of a nested shape; its owner's result says it better
-        message = results.value(result, sh.resultMessage)
-        path = results.value(result, sh.resultPath)
-        where = f" ({short_iri(str(path))})" if path is not None and not isinstance(path, rdflib.BNode) else ""
-        location = short_iri(str(focus)) if not isinstance(focus, rdflib.BNode) else _owner(data, focus)
-        problems.append(Problem(location, f"{message}{where}"))
+    for result in results:
+        problems.extend(_problems(store, result))
     return problems
 
 
-def _owner(data: rdflib.Graph, node: rdflib.BNode) -> str:
-    """Name a blank node by the IRI that refers to it (evidence belongs to a fact)."""
-    import rdflib
+def _problems(store: pyoxigraph.Store, result: Result) -> list[Problem]:
+    """A result and the details that explain it at the same node; results about a literal are left out.
 
-    for subject in data.subjects(None, node):
-        if isinstance(subject, rdflib.URIRef):
-            return short_iri(str(subject)) + " (evidence)"
-    return "blank node"
-
-
-def _temporal(quads: list[pyoxigraph.Quad]) -> list[Problem]:
+    A literal is the focus only inside a nested shape (a date checked by its datatype),
+    where the owner's result says it better; so is any other node's detail.
+    """
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.extend(quads)
+    focus = result.focus
+    if isinstance(focus, ox.Literal):
+        return []
+    path = result.path or ""
+    where = f" ({'^' if path.startswith('^') else ''}{short_iri(path.removeprefix('^'))})" if path else ""
+    location = short_iri(focus.value) if isinstance(focus, ox.NamedNode) else _owner(store, focus)
+    found = [Problem(location, f"{result.message}{where}")]
+    for detail in result.details:
+        if detail.focus == focus:
+            found.extend(_problems(store, detail))
+    return found
+
+
+def _owner(store: pyoxigraph.Store, node: pyoxigraph.BlankNode | pyoxigraph.Triple) -> str:
+    """Name a blank node by the IRI that refers to it (evidence belongs to a fact)."""
+    import pyoxigraph as ox
+
+    owners = sorted(quad.subject.value for quad in store.quads_for_pattern(None, None, node)
+                    if isinstance(quad.subject, ox.NamedNode))  # fmt: skip
+    return short_iri(owners[0]) + " (evidence)" if owners else "blank node"
+
+
+def _temporal(store: pyoxigraph.Store) -> list[Problem]:
     local = LocalStore(store, "validation")
     problems = []
     ordered = local.select(

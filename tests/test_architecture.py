@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["api", "cache", "child", "confine", "dates", "errors", "graph", "http", "load", "model", "queries", "relations",
-        "remote", "resolve", "results", "sandbox", "store", "terms", "validate"]  # fmt: skip
+CORE = ["api", "cache", "centrality", "child", "confine", "dates", "errors", "graph", "http", "linkage", "load",
+        "model", "name_patterns", "queries", "relations", "remote", "remote_names", "remote_paths", "remote_stats",
+        "resolve", "results", "sandbox", "shacl", "store", "terms", "validate"]  # fmt: skip
 
 
 def loaded_after(code: str) -> set[str]:

@@ -91,3 +91,18 @@ def test_problems_are_sorted_and_every_file_is_checked(tmp_path: Path) -> None:
     second = write(tmp_path, "ev:b a .\n", "b.ttl")
     report = validate([second, first])
     assert [problem.location.split(":")[0] for problem in report.problems] == [str(first), str(second)]
+
+
+def test_validation_checks_shapes_without_rdflib_or_pyshacl(tmp_path: Path) -> None:
+    """The shapes are checked inside the pyoxigraph store; the rdflib stack stays unloaded (and out of memory)."""
+    import subprocess
+    import sys
+
+    path = write(tmp_path, 'ev:m a sco:Meeting ; rdfs:label "M" ; sco:date "2020-05-01"^^xsd:date .\n')
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom sco_graph.validate import validate\n"
+        f"assert not validate([Path({str(path)!r})]).conforms\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'rdflib', 'pyshacl'}))"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"

@@ -13,6 +13,7 @@ import os
 import shutil
 import stat
 import traceback
+from itertools import islice
 from pathlib import Path
 
 from sco_graph.cache.folder import is_real_dir
@@ -37,10 +38,11 @@ def _compile(files: list[Path], building: Path) -> tuple[str, list[int]]:
     digest = ContentHash(FORMAT_VERSION)
     store = ox.Store(str(building / "store"))
     load_into(store, files, digest.update)
+    # The bulk loader writes sorted tables straight into place: a compaction (Store.optimize) here would
+    # rewrite all of them for no faster reads, and cost a seventh of the compile.
     store.flush()
-    store.optimize()
     write_index(read_entries(LocalStore(store, "compiling")), building / "names.sqlite")
-    small = len(store) <= SNAPSHOT_LIMIT
+    small = sum(1 for _ in islice(store, SNAPSHOT_LIMIT + 1)) <= SNAPSHOT_LIMIT  # len() would count every quad
     if small:
         store.dump(str(building / "snapshot.nq"), format=ox.RdfFormat.N_QUADS)
     del store
