@@ -130,28 +130,39 @@ def samples(data: Path) -> tuple[str, str]:
     raise SystemExit(f"no two people in {data} have three meetings each and are two hops apart")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", action="append", required=True, help="NAME=FILE.ttl (give two sizes)")
-    options = parser.parse_args()
-    datasets = [(part.split("=", 1)[0], Path(part.split("=", 1)[1])) for part in options.data]
+def compare(datasets: list[tuple[str, Path]]) -> list[dict[str, object]]:
+    """Measure each dataset on its own server; print the table comparing them; return one row a command and size."""
     results: dict[str, dict[str, dict[str, float]]] = {}
     people: dict[str, tuple[str, str]] = {}
     for name, data in datasets:
         people[name] = samples(data)
         with tempfile.TemporaryDirectory() as folder, oxigraph(data, Path(folder)) as url:
             results[name] = measure(url, *people[name])
-    print(json.dumps({"people": people, "results": results}, indent=1))
     names = [name for name, _ in datasets]
-    print(f"\n{'command':44} " + " ".join(f"{n + ' bytes':>14} {n + ' s':>8} {n + ' req':>7}" for n in names), end="")
-    print(f" {'ratio':>6}")
+    print(f"people asked about: {json.dumps(people)}")
+    print(f"{'command':28} " + " ".join(f"{n + ' bytes':>14} {n + ' s':>8} {n + ' req':>7}" for n in names), end="")
+    print(f" {'ratio':>6}  goal")
+    rows: list[dict[str, object]] = []
     for command in results[names[0]]:
         cells = []
         for name in names:
             row = results[name][command]
             cells.append(f"{int(row['received']):>14,} {row['seconds']:>8.2f} {int(row['requests']):>7}")
+            rows.append({"dataset": name, "command": f"endpoint {command}", **row})
         ratio = results[names[-1]][command]["received"] / max(1, results[names[0]][command]["received"])
-        print(f"{command[:44]:44} " + " ".join(cells) + f" {ratio:>6.2f}")
+        verdict = "met" if ratio <= GOAL else "MISSED"
+        print(f"{command[:28]:28} " + " ".join(cells) + f" {ratio:>6.2f}  {verdict} (bytes within {GOAL}x)")
+    return rows
+
+
+GOAL = 1.5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", action="append", required=True, help="NAME=FILE.ttl (give two sizes)")
+    options = parser.parse_args()
+    compare([(part.split("=", 1)[0], Path(part.split("=", 1)[1])) for part in options.data])
 
 
 if __name__ == "__main__":

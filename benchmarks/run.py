@@ -2,6 +2,16 @@
 
     python benchmarks/run.py                      # bundled data, 10k, 100k and 1M triples
     python benchmarks/run.py --sizes bundled 10000 --runs 5
+    python benchmarks/run.py --sizes 100000 1000000 --commands none --naive-runs 0   # the large-data rows only
+
+On the synthetic sizes of 100k triples and more it then measures, beside their
+references (``--extras`` chooses): ``endpoint`` (every command against an
+Oxigraph server holding the data: requests, bytes received, time; the bytes
+compared between the two largest sizes, see ``remote.py``), ``export``
+(N-Triples, Turtle, GraphML, GEXF against ``oxigraph convert``, ``exports.py``),
+``stats`` (first, recomputed and warm runs against the floor, ``stats_bench.py``),
+``validate`` (against the previous figures) and ``compile`` (against
+``oxigraph load``, ``scale.py``).
 
 For every dataset it reports the first-time compile (wall time, triples per
 second), then for each command the median wall time and peak memory of whole
@@ -184,12 +194,46 @@ def verdicts(results: list[dict[str, object]]) -> list[str]:
     return lines
 
 
+EXTRAS = ("endpoint", "export", "stats", "validate", "compile")
+
+
+def extras(files: list[Path], chosen: list[str], folder: Path, runs: int) -> list[dict[str, object]]:
+    """The large-data rows beside their references (see the module's docstring)."""
+    import exports
+    import remote
+    import scale
+    import stats_bench
+
+    rows: list[dict[str, object]] = []
+    for data in files:
+        if "export" in chosen:
+            found = exports.export_rows(data, folder, runs)
+            print(f"\n== exports of {data.stem}\n" + exports.table(found))
+            rows += found
+        if "stats" in chosen:
+            found = stats_bench.stats_rows(data, folder, runs)
+            print(f"\n== stats on {data.stem}: " + stats_bench.verdict(found))
+            rows += found
+        for name in ("validate", "compile"):
+            if name in chosen:
+                found = getattr(scale, f"{name}_rows")(data, folder, runs)
+                print(f"\n== {name} {data.stem}")
+                scale.show(found)
+                print("\n".join(scale.verdicts(found)))
+                rows += found
+    if "endpoint" in chosen and len(files) >= 2:
+        print("\n== on an Oxigraph endpoint")
+        rows += remote.compare([(data.stem, data) for data in files[-2:]])
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["bundled", "10000", "100000", "1000000"])
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (the median is reported)")
     parser.add_argument("--naive-runs", type=int, default=1, help="runs of the naive rdflib script (0: skip it)")
     parser.add_argument("--commands", nargs="+", default=[], help="only these commands (default: all)")
+    parser.add_argument("--extras", nargs="*", default=list(EXTRAS), help=f"large-data rows: {', '.join(EXTRAS)}")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
@@ -197,6 +241,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sco-graph-bench-") as folder:
         for size in arguments.sizes:
             results.extend(bench(size, arguments.runs, Path(folder), arguments.naive_runs, arguments.commands))
+        large = [
+            Path(folder) / f"synthetic-{size}.ttl"
+            for size in arguments.sizes
+            if size.isdigit() and int(size) >= 100_000
+        ]
+        results.extend(extras(large, arguments.extras, Path(folder), arguments.runs))
     print("\n" + "\n".join(verdicts(results)))
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from sco_graph.centrality import most_connected
 from sco_graph.dates import DATATYPE_PRECISION, PartialDate
 from sco_graph.errors import DataError, UsageError
 from sco_graph.graph import Graph, values_clause
@@ -61,6 +60,8 @@ def stats(graph: Graph, top: int = 10) -> Stats:
 
         linked = remote_connected(graph, top)
     else:
+        from sco_graph.centrality import most_connected
+
         linked = most_connected(graph, top)
     earliest, latest = _date_range(graph)
     return Stats(
