@@ -176,4 +176,4 @@ class RemoteNames(Names):
 
     def search(self, text: str, limit: int = 10, cutoff: float = 0.0) -> list[Match]:
         """Fuzzy search over the names that share a run of letters with ``text`` (as local search does)."""
-        return self._similar(check_name(text), max(SIMILAR, 5 * limit)).search(text, limit=limit, cutoff=cutoff)
+        return self._similar(check_name(text), 5 * limit).search(text, limit=limit, cutoff=cutoff)
