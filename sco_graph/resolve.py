@@ -48,7 +48,7 @@ _TRANSLIT = {
 }  # fmt: skip
 # One left-to-right pass, longest spelling first at each position.
 _TRANSLIT_PATTERN = re.compile("|".join(sorted(_TRANSLIT, key=len, reverse=True)))
-_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED = re.compile(r"(\D)\1+")  # doubled letters fold to one; digits never do (10 is not 100)
 
 
 def normalize(text: str) -> str:

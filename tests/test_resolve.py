@@ -228,3 +228,12 @@ def test_resolving_fragments_of_names_raises_only_domain_errors(graph: Graph, fr
         assert all(graph.directory.is_exact_name(name) for name in outcome.suggestions)
     if isinstance(outcome, ScoGraphError):
         assert outcome.message
+
+
+def test_numbers_in_names_are_never_folded_like_doubled_letters(tmp_path: Path) -> None:
+    entries = [Entry("urn:x:seven", "Zuto Mirana 7", "person"), Entry("urn:x:ten", "Summit Hall 10", "place")]
+    for names in _names_of_both_kinds(tmp_path, entries):
+        assert names.resolve("Zuto Miranna 7").name == "Zuto Mirana 7"  # a doubled letter still folds
+        for typed in ("Zuto Mirana 77", "Summit Hall 100"):
+            with pytest.raises(UnknownNameError):
+                names.resolve(typed)

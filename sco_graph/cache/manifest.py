@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 # Bump when the layout of a compiled store changes; older entries are rebuilt quietly.
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 # The smallest files of an entry, up to this many bytes in all, are checksummed before it is served
 # (about 1 ms per 2 MB); larger ones are checked by size, and RocksDB and SQLite detect damage in
 # them when they are read.
