@@ -129,7 +129,8 @@ MALFORMED: dict[str, Respond] = {
     "HTML page with status 200": answer("<html><body>Service Unavailable</body></html>", "text/html"),
     "declared XML results": answer("<sparql/>", "application/sparql-results+xml"),
     "declared type with an escape": answer(rows(), "text/\x1b[31mhtml"),
-    "gzip though none was asked": answer(rows(), headers=(("Content-Encoding", "gzip"),)),
+    "gzip that is not gzip": answer(rows(), headers=(("Content-Encoding", "gzip"),)),
+    "compressed another way": answer(rows(), headers=(("Content-Encoding", "br"),)),
     # broken HTTP
     "garbage status line": raw(b"HELLO \x1b[2J WORLD\r\n\r\n"),
     "closed without answering": raw(b""),
@@ -527,3 +528,47 @@ def test_a_count_that_is_not_an_integer_is_invalid_data_not_a_crash(cli: Invoke)
     with FakeEndpoint(answer(body)) as endpoint:
         line = assert_one_clean_error(cli("--endpoint", endpoint.url, "stats"), ExitCode.INVALID_DATA)
     assert "not an integer" in line
+
+
+# ------------------------------------------------------------------ compression and the size cap
+def test_a_gzip_answer_is_read_and_its_bytes_counted_as_they_came() -> None:
+    import gzip
+
+    body = rows(*[{"x": {"type": "uri", "value": f"http://a/{n}"}} for n in range(200)])
+    with FakeEndpoint(answer(gzip.compress(body.encode()), headers=(("Content-Encoding", "gzip"),))) as endpoint:
+        store = RemoteStore(endpoint.url)
+        found = store.select("SELECT * WHERE { ?s ?p ?o }")
+    assert found[199] == {"x": IRI("http://a/199")}
+    assert store.traffic.received < store.traffic.decoded == len(body)
+
+
+def test_a_gzip_bomb_stops_at_the_cap_of_decompressed_bytes() -> None:
+    import gzip
+
+    bomb = gzip.compress(b" " * 5_000_000)
+    assert len(bomb) < 10_000
+    with FakeEndpoint(answer(bomb, headers=(("Content-Encoding", "gzip"),))) as endpoint:
+        with pytest.raises(RemoteError, match="larger than"):
+            RemoteStore(endpoint.url, max_bytes=1_000_000).select("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_a_server_that_cut_its_answer_at_its_row_limit_is_refused() -> None:
+    cut = answer(rows({"x": {"type": "uri", "value": "http://a/"}}), headers=(("X-SPARQL-MaxRows", "10000"),))
+    with FakeEndpoint(cut) as endpoint, pytest.raises(RemoteError, match="row limit"):
+        RemoteStore(endpoint.url).select("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_the_graph_is_sent_as_the_default_graph_uri() -> None:
+    with FakeEndpoint(answer(rows())) as endpoint:
+        RemoteStore(endpoint.url, graph="https://example.org/g").select("SELECT * WHERE { ?s ?p ?o }")
+    assert b"default-graph-uri=https%3A%2F%2Fexample.org%2Fg" in endpoint.bodies[0]
+
+
+@pytest.mark.parametrize("graph", ["", "relative/graph", "http://a/b c", "urn:x\n", "<http://a/>"])
+def test_a_graph_that_is_not_an_absolute_iri_is_a_usage_error(cli: Invoke, graph: str) -> None:
+    result = cli("--endpoint", "http://127.0.0.1:9/sparql", "--graph", graph, "stats")
+    assert_one_clean_error(result, ExitCode.USAGE)
+
+
+def test_a_graph_without_an_endpoint_is_a_usage_error(cli: Invoke) -> None:
+    assert_one_clean_error(cli("--graph", "https://example.org/g", "stats"), ExitCode.USAGE)
