@@ -547,9 +547,9 @@ def test_a_gzip_bomb_stops_at_the_cap_of_decompressed_bytes() -> None:
 
     bomb = gzip.compress(b" " * 5_000_000)
     assert len(bomb) < 10_000
-    with FakeEndpoint(answer(bomb, headers=(("Content-Encoding", "gzip"),))) as endpoint:
-        with pytest.raises(RemoteError, match="larger than"):
-            RemoteStore(endpoint.url, max_bytes=1_000_000).select("SELECT * WHERE { ?s ?p ?o }")
+    gzipped = answer(bomb, headers=(("Content-Encoding", "gzip"),))
+    with FakeEndpoint(gzipped) as endpoint, pytest.raises(RemoteError, match="larger than"):
+        RemoteStore(endpoint.url, max_bytes=1_000_000).select("SELECT * WHERE { ?s ?p ?o }")
 
 
 def test_a_server_that_cut_its_answer_at_its_row_limit_is_refused() -> None:
