@@ -156,3 +156,26 @@ def test_a_bad_endpoint_url_is_a_usage_error(cli: Invoke) -> None:
 def test_endpoint_and_local_data_do_not_mix(endpoint: str, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="--endpoint replaces"):
         api.open_graph([tmp_path], endpoint=endpoint)
+
+
+@pytest.mark.parametrize(("names", "depth"), [(["Zhang Ming"], 1), (["CSTO"], 2), ([], 1)])
+def test_the_network_a_picture_draws_is_the_same_on_an_endpoint(
+    endpoint: str, graph: Graph, names: list[str], depth: int
+) -> None:
+    from sco_graph import queries
+
+    remote = api.open_graph(endpoint=endpoint)
+    here = queries.network_edges(graph, names, depth)
+    there = queries.network_edges(remote, names, depth)
+    assert there[0] == here[0]
+    assert sorted(there[1], key=repr) == sorted(here[1], key=repr) and here[1]
+
+
+def test_a_picture_past_the_limit_is_refused_on_an_endpoint_before_its_relations_are_read(endpoint: str) -> None:
+    from sco_graph import queries
+    from sco_graph.errors import UsageError
+
+    remote = api.open_graph(endpoint=endpoint)
+    with pytest.raises(UsageError, match="more than 5 nodes"):
+        queries.network_edges(remote, ["SCO"], 2, max_nodes=5)
+    assert isinstance(remote.store, RemoteStore) and remote.store.traffic.received < 20_000
