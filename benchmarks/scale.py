@@ -37,7 +37,8 @@ VALIDATE_MIB = 1024.0
 COMPILE_RATIO = 1.3
 # `sco-graph validate` before it checked shapes inside the store (pySHACL over an rdflib graph): seconds and
 # peak MiB on this machine, by dataset (generate.py's 100k and 1M triples).
-PREVIOUS_VALIDATE = {"100k": (10.4, 291.0), "1m": (110.0, 2458.0)}
+PREVIOUS_VALIDATE = {"100k": (10.4, 291.0), "1m": (110.0, 2458.0), "synthetic-100000": (10.4, 291.0),
+                     "synthetic-1000000": (110.0, 2458.0)}  # fmt: skip
 
 
 def label(data: Path) -> str:
