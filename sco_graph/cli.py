@@ -93,6 +93,10 @@ class ScoGroup(TyperGroup):
             silence_stdout()  # the reader has all it wanted (| head): a normal end
             sys.exit(ExitCode.OK)
         except Exception as error:  # a click usage error, or a bug: never a traceback
+            if type(error).__name__ == "NoArgsIsHelpError":  # `sco-graph`, `sco-graph cache`: help, as asked
+                sys.stdout.write(error.ctx.get_help() + "\n")  # type: ignore[attr-defined]
+                sys.stdout.flush()
+                sys.exit(ExitCode.OK)
             if hasattr(error, "format_message") and hasattr(error, "exit_code"):
                 _fail(error.format_message(), ExitCode.USAGE)
             if os.environ.get("SCO_GRAPH_DEBUG"):
@@ -109,7 +113,7 @@ app = typer.Typer(
     name=PROG,
     help="Explore the Shanghai Cooperation Organisation's relations: sourced, dated facts from curated articles.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -221,7 +225,24 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="Draw a picture to this file (.svg, .png, or .html where offered)."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
-NameArgument = Annotated[list[str], typer.Argument(help="A name, alias, acronym or surname; quotes are optional.")]
+
+
+def _complete_name(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of an entity name: the words of known names that continue what was typed."""
+    try:
+        from sco_graph.api import open_graph
+
+        words = ctx.params.get("name") or ctx.params.get("organisation") or ()  # the name's words typed so far
+        typed = [str(word) for word in words] if isinstance(words, (list, tuple)) else []
+        return open_graph().directory.complete(typed, incomplete)
+    except Exception:  # noqa: BLE001 - completion offers nothing rather than an error in the shell
+        return []
+
+
+NameArgument = Annotated[
+    list[str],
+    typer.Argument(help="A name, alias, acronym or surname; quotes are optional.", autocompletion=_complete_name),
+]
 
 
 def _format(value: str) -> "Format":
@@ -284,8 +305,12 @@ app.command("neighbors", help="Alias of neighbours.", hidden=False)(neighbours)
 
 @app.command("path")
 def path(
-    start: Annotated[str, typer.Argument(help="Where the path starts (quote names with spaces).")],
-    end: Annotated[str, typer.Argument(help="Where the path ends (quote names with spaces).")],
+    start: Annotated[
+        str, typer.Argument(help="Where the path starts (quote names with spaces).", autocompletion=_complete_name)
+    ],
+    end: Annotated[
+        str, typer.Argument(help="Where the path ends (quote names with spaces).", autocompletion=_complete_name)
+    ],
     max_hops: Annotated[int, typer.Option("--max-hops", "-k", help="Longest path to consider (1 to 10).")] = 6,
     every: Annotated[
         bool, typer.Option("--all", help="List the best paths up to --max-hops (see --limit), best first.")
@@ -342,8 +367,10 @@ def path(
 
 @app.command("common")
 def common(
-    first: Annotated[str, typer.Argument(help="One entity (quote names with spaces).")],
-    second: Annotated[str, typer.Argument(help="The other entity (quote names with spaces).")],
+    first: Annotated[str, typer.Argument(help="One entity (quote names with spaces).", autocompletion=_complete_name)],
+    second: Annotated[
+        str, typer.Argument(help="The other entity (quote names with spaces).", autocompletion=_complete_name)
+    ],
     fmt: FormatOption = "table",
     as_of: AsOfOption = None,
 ) -> None:
@@ -360,7 +387,8 @@ def common(
 @app.command("timeline")
 def timeline(
     name: Annotated[
-        list[str] | None, typer.Argument(help="Entities whose events to list (all events when omitted).")
+        list[str] | None,
+        typer.Argument(help="Entities whose events to list (all events when omitted).", autocompletion=_complete_name),
     ] = None,
     start: Annotated[str | None, typer.Option("--from", help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     stop: Annotated[str | None, typer.Option("--to", help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
@@ -439,7 +467,10 @@ def search(
 
 @app.command("members")
 def members(
-    organisation: Annotated[list[str], typer.Argument(help="One or more organisations (quote names with spaces).")],
+    organisation: Annotated[
+        list[str],
+        typer.Argument(help="One or more organisations (quote names with spaces).", autocompletion=_complete_name),
+    ],
     status: Annotated[
         str | None, typer.Option("--status", "-s", help="member, observer, partner or applicant.")
     ] = None,
@@ -497,7 +528,8 @@ def validate(
 @app.command("draw")
 def draw_command(
     name: Annotated[
-        list[str] | None, typer.Argument(help="Entities to draw around (the whole graph when omitted).")
+        list[str] | None,
+        typer.Argument(help="Entities to draw around (the whole graph when omitted).", autocompletion=_complete_name),
     ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The picture: FILE.svg, FILE.png or FILE.html.")

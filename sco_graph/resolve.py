@@ -107,6 +107,27 @@ class Names:
         """(normalised name, entity) pairs whose name has the word (or a word starting with it)."""
         raise NotImplementedError
 
+    def complete(self, typed: list[str], incomplete: str, limit: int = 50) -> list[str]:
+        """Words that continue a name being typed: from names holding the words already typed, in order.
+
+        ``typed`` are the whole words before the cursor, ``incomplete`` the start of the next
+        (folded as names are: ``mirz`` offers ``Mirzaev``). At most ``limit``, sorted.
+        """
+        start = normalize(incomplete)
+        if not start or len(start.split()) > 1:
+            return []
+        before = [transliteration_key(word) for word in normalize(" ".join(typed)).split()]
+        found: set[str] = set()
+        for _, iri in self._with_word(transliteration_key(start), True):
+            entry = self.get(iri)
+            for name in entry.names if entry else ():
+                words = name.split()
+                keys = [transliteration_key(normalize(word)) for word in words]
+                for position, word in enumerate(words):
+                    if normalize(word).startswith(start) and _contains_words(keys[:position], before):
+                        found.add(word.strip(",;:()"))
+        return sorted(found, key=str.casefold)[:limit]
+
     def is_exact_name(self, text: str) -> bool:
         """Whether ``text`` is, up to case and punctuation, a name or alias of some entity."""
         return bool(self._with_key(normalize(text)))
