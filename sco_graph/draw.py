@@ -60,6 +60,22 @@ class Picture(NamedTuple):
         return {"query": "draw", "output": self.path, "nodes": self.nodes, "edges": self.edges}
 
 
+PICTURES_EXTRA = "pip install 'sco-graph[pictures]'"
+
+
+def require_pictures() -> None:
+    """Refuse, in one line naming the install to run, when the optional picture libraries are missing."""
+    from importlib.util import find_spec
+
+    for module in ("matplotlib", "numpy"):  # matplotlib draws SVG and PNG; numpy lays out every picture
+        try:
+            found = find_spec(module)
+        except (ImportError, ValueError):
+            found = None
+        if found is None:
+            raise UsageError(f"pictures need the optional {module} library, which is not installed: {PICTURES_EXTRA}")
+
+
 def check_output(output: Path, allowed: tuple[str, ...] = PICTURE_SUFFIXES, *, force: bool = False) -> str:
     """The picture's format from its ending; refuses, before any work, a file it may not write.
 
@@ -73,6 +89,7 @@ def check_output(output: Path, allowed: tuple[str, ...] = PICTURE_SUFFIXES, *, f
     suffix = output.suffix.lower()
     if suffix not in allowed:
         raise UsageError(f"--output must end in {', '.join(allowed)} ({visible(output.name)!r} given)")
+    require_pictures()
     check_target(output, force)
     return suffix
 

@@ -13,6 +13,8 @@ import pytest
 
 from sco_graph.graph import Graph
 
+from .conftest import Invoke
+
 BIN = Path(sys.executable).parent
 SCO = str(BIN / "sco-graph")
 
@@ -84,3 +86,31 @@ def test_completion_continues_the_words_already_typed(graph: Graph) -> None:
 
 def test_the_package_is_typed_for_library_users() -> None:
     assert importlib.resources.files("sco_graph").joinpath("py.typed").is_file()
+
+
+# ------------------------------------------------------------------ pictures are an optional extra
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["draw", "CSTO", "-o", "{out}.svg"],
+        ["draw", "CSTO", "-o", "{out}.html"],
+        ["timeline", "CSTO", "-o", "{out}.png"],
+    ],
+    ids=["svg", "html", "timeline png"],
+)
+@pytest.mark.parametrize("missing", ["matplotlib", "numpy"])
+def test_without_the_pictures_extra_a_picture_names_the_install_to_run(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], missing: str
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)  # as if it were not installed
+    result = cli(*(arg.format(out=tmp_path / "picture") for arg in args))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "pip install 'sco-graph[pictures]'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_other_commands_need_no_picture_library(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in ("matplotlib", "numpy"):
+        monkeypatch.setitem(sys.modules, module, None)
+    for args in (["who-met", "Zhang", "Ming"], ["stats"], ["path", "Terhi Hakala", "Sadyr Japarov"]):
+        assert cli(*args, "--format", "json").exit_code == 0, args
