@@ -93,8 +93,8 @@ class Search:
     expanded from the start, and every later link touches one within the radius of the end.
     """
 
-    def __init__(self, graph: Graph, ends: tuple[str, str], *, max_hops: int, allowed: Allowed, avoid: set[str]):
-        self.graph, self.ends, self.max_hops, self.allowed, self.avoid = graph, ends, max_hops, allowed, avoid
+    def __init__(self, graph: Graph, ends: tuple[str, str], *, allowed: Allowed, avoid: set[str]):
+        self.graph, self.ends, self.allowed, self.avoid = graph, ends, allowed, avoid
         self.entries = Entries()
         self.links: dict[str, int] = {}
         self.expanded: set[str] = set()
@@ -113,16 +113,14 @@ class Search:
 
     def _grow_side(self, origin: str, radius: float) -> bool:
         labels = self._labels(origin)
-        candidates = sorted(
-            iri for iri, (cost, hops) in labels.items()
-            if iri not in self.expanded and iri not in self.avoid and hops < self.max_hops
-        )  # fmt: skip
-        near = [iri for iri in candidates if labels[iri][0] <= radius]
+        # No hop limit here: the cheapest way to an entity may take more hops than a path through it.
+        candidates = sorted(iri for iri in labels if iri not in self.expanded and iri not in self.avoid)
+        near = [iri for iri in candidates if labels[iri] <= radius]
         self.waiting |= len(near) < len(candidates)
         _links(self.graph, near, self.links)
         wanted = []
         for iri in near:
-            through = labels[iri][0] + (0.0 if iri == origin else hub_penalty(self.links[iri]))
+            through = labels[iri] + (0.0 if iri == origin else hub_penalty(self.links[iri]))
             if through > radius:
                 self.waiting = True
             elif self.links[iri] > HUB_LINKS:
@@ -151,13 +149,13 @@ class Search:
                 self.adjacent.setdefault(a, {})[b] = step
         return True
 
-    def _labels(self, origin: str) -> dict[str, tuple[float, int]]:
-        """The cheapest known arrival at each entity from ``origin``, through expanded entities only, and its hops."""
-        best: dict[str, tuple[float, int]] = {origin: (0.0, 0)}
+    def _labels(self, origin: str) -> dict[str, float]:
+        """The cheapest known arrival at each entity from ``origin``, passing through expanded entities only."""
+        best: dict[str, float] = {origin: 0.0}
         settled: set[str] = set()
-        heap = [(0.0, 0, origin)]
+        heap = [(0.0, origin)]
         while heap:
-            cost, hops, iri = heapq.heappop(heap)
+            cost, iri = heapq.heappop(heap)
             if iri in settled:
                 continue
             settled.add(iri)
@@ -165,10 +163,9 @@ class Search:
                 continue
             through = cost + (0.0 if iri == origin else hub_penalty(self.links[iri]))
             for other, step in self.adjacent.get(iri, {}).items():
-                total = through + step
-                if total < best.get(other, (inf, 0))[0]:
-                    best[other] = (total, hops + 1)
-                    heapq.heappush(heap, (total, hops + 1, other))
+                if through + step < best.get(other, inf):
+                    best[other] = through + step
+                    heapq.heappush(heap, (through + step, other))
         return best
 
     def index(self) -> PathIndex:
@@ -178,14 +175,14 @@ class Search:
 
 
 def search(
-    graph: Graph, ends: tuple[str, str], *, max_hops: int, allowed: Allowed, avoid: set[str], run: Run, wanted: int
+    graph: Graph, ends: tuple[str, str], *, allowed: Allowed, avoid: set[str], run: Run, wanted: int
 ) -> tuple[PathIndex, Found, bool]:
     """The paths ``run`` finds over a partial index grown until they are certain; and whether no bound cut it.
 
     The radius doubles until ``wanted`` paths cost at most twice the radius, or no entity
     within reach is left to expand.
     """
-    grown = Search(graph, ends, max_hops=max_hops, allowed=allowed, avoid=avoid)
+    grown = Search(graph, ends, allowed=allowed, avoid=avoid)
     radius = START_RADIUS
     while True:
         grown.grow(radius)

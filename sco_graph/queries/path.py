@@ -128,7 +128,7 @@ def path(
             return None
         return best_paths(index, a, b, rules=rules, max_hops=max_hops, limit=asked)
 
-    index, found, reached = _search(graph, origin, target, max_hops, relations, day, avoided, run, asked)
+    index, found, reached = _search(graph, origin, target, relations, day, avoided, run, asked)
     complete = (found is None or found.complete) and reached
     when = f" as of {as_of}" if as_of else ""
     if found is None or not found.paths:
@@ -163,7 +163,6 @@ def _search(  # noqa: PLR0917 - the question's parts
     graph: Graph,
     origin: EntityRef,
     target: EntityRef,
-    max_hops: int,
     relations: tuple[str, ...],
     day: dt.date | None,
     avoided: tuple[EntityRef, ...],
@@ -190,7 +189,6 @@ def _search(  # noqa: PLR0917 - the question's parts
     return search(
         graph,
         (origin.iri, target.iri),
-        max_hops=max_hops,
         allowed=allowed,
         avoid={entity.iri for entity in avoided},
         run=found_in,
