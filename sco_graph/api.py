@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sco_graph.errors import UsageError
 from sco_graph.graph import Graph
-from sco_graph.load import bundled_files, collect
+from sco_graph.load import STDIN, bundled_files, collect
 
 DATA_ENV = "SCO_GRAPH_DATA"
 
@@ -33,11 +33,17 @@ def input_files(data: list[Path] | None = None, bundled: bool = True) -> list[Pa
 
 
 def open_graph(
-    data: list[Path] | None = None, bundled: bool = True, endpoint: str | None = None, graph: str | None = None
+    data: list[Path] | None = None,
+    bundled: bool = True,
+    endpoint: str | None = None,
+    graph: str | None = None,
+    stdin_format: str | None = None,
 ) -> Graph:
     """Open the bundled dataset plus ``data`` (compiled into the cache when needed), or a SPARQL endpoint.
 
     ``graph`` names the graph of the endpoint that holds the data (its default graph when None).
+    A path of ``-`` is standard input, parsed as ``stdin_format`` (turtle, ntriples or jsonld;
+    Turtle unless chosen, here or by the command line's --input-format).
     """
     if endpoint:
         from sco_graph.remote import RemoteStore
@@ -51,6 +57,8 @@ def open_graph(
         raise UsageError("--graph names a graph of an --endpoint; local data has no graphs to choose from")
     from sco_graph.cache import open_compiled, open_names
 
+    if stdin_format is not None:
+        STDIN.choose(stdin_format)
     files = input_files(data, bundled)
     description = "bundled data" if bundled and not data else f"{len(files)} data files"
     store, entry = open_compiled(files, description)

@@ -144,9 +144,15 @@ def main_options(
     data: Annotated[
         list[Path] | None,
         typer.Option(
-            "--data", help="Add a Turtle, N-Triples or JSON-LD file, or a folder of them (repeatable).", envvar=None
+            "--data",
+            help="Add a Turtle, N-Triples or JSON-LD file, or a folder of them (repeatable); - reads standard input.",
+            envvar=None,
         ),
     ] = None,
+    input_format: Annotated[
+        str,
+        typer.Option("--input-format", help="The format of data read from standard input: turtle, ntriples or jsonld."),
+    ] = "turtle",
     no_bundled: Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")] = False,
     endpoint: Annotated[
         str | None,
@@ -171,8 +177,10 @@ def main_options(
 ) -> None:
     """Global options go before the command: sco-graph --data mine.ttl who-met Zhang Ming."""
     from sco_graph.api import data_from_environment
+    from sco_graph.load import STDIN
 
     del version
+    STDIN.restart(input_format.lower())
     SETTINGS.data = [*data_from_environment(), *(data or [])]
     SETTINGS.bundled = not no_bundled
     SETTINGS.endpoint = endpoint
@@ -214,7 +222,13 @@ def _show(result: "Result", fmt: "Format") -> None:
 
 # ------------------------------------------------------------------ shared options
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table (on a terminal), json or csv.", case_sensitive=False)
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: table (on a terminal), json, jsonl (one JSON object a row) or csv.",
+        case_sensitive=False,
+    ),
 ]
 AsOfOption = Annotated[
     str | None,
@@ -247,8 +261,8 @@ NameArgument = Annotated[
 
 def _format(value: str) -> "Format":
     lowered = value.lower()
-    if lowered not in ("table", "json", "csv"):
-        raise typer.BadParameter(f"--format must be table, json or csv ({value!r} given)")
+    if lowered not in ("table", "json", "jsonl", "csv"):
+        raise typer.BadParameter(f"--format must be table, json, jsonl or csv ({value!r} given)")
     return lowered  # type: ignore[return-value]
 
 
@@ -505,20 +519,31 @@ def stats(
 @app.command("validate")
 def validate(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders to check (the bundled data when omitted).")
+        list[Path] | None,
+        typer.Argument(help="Files or folders to check, - for standard input (the bundled data when omitted)."),
     ] = None,
     syntax_only: Annotated[
         bool, typer.Option("--syntax-only", help="Only parse: report syntax errors with file:line:column.")
     ] = False,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format", help="The format of data read from standard input (-): turtle, ntriples or jsonld."
+        ),
+    ] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Check data: strict syntax, SHACL shapes, and dates (no end before start, no overlapping statuses).
 
-    Exits 0 when everything conforms and 5 otherwise.
+    Exits 0 when everything conforms and 5 otherwise. A FILE of - is standard input (Turtle unless
+    --input-format says otherwise).
     Example: sco-graph validate data/articles/004.ttl
     """
+    from sco_graph.load import STDIN
     from sco_graph.validate import validate as run_validation
 
+    if input_format is not None:
+        STDIN.choose(input_format.lower())
     report = run_validation(list(files or []), syntax_only)
     _show(report, _format(fmt))
     if not report.conforms:
@@ -567,20 +592,38 @@ def _wrote(picture: "Picture") -> None:
 
 @app.command("sparql")
 def sparql(
-    query: Annotated[str | None, typer.Argument(help="A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Read the query from this file (.rq).")] = None,
+    query: Annotated[
+        str | None,
+        typer.Argument(help="A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query; - reads it from standard input."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the query from this file (.rq); - is standard input.")
+    ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Stop the query after this many seconds.")] = 30.0,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many rows.")] = 1000,
     memory: Annotated[
         int, typer.Option("--memory", help="Stop the query when it needs more than this many MiB of memory.")
     ] = 1024,
-    fmt: FormatOption = "table",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="SELECT and ASK: table (default), json, csv, tsv, xml (W3C results formats) or jsonl. "
+            "CONSTRUCT and DESCRIBE: turtle (default), ntriples, jsonld, or table, csv, jsonl rows.",
+            case_sensitive=False,
+        ),
+    ] = None,
 ) -> None:
     """Run a read-only SPARQL query; updates, SERVICE and FROM are refused before anything runs.
 
+    Rows cut at --limit are reported by a warning on stderr (the exit code stays 0).
     Example: sco-graph sparql 'SELECT ?name WHERE { ?p a sco:Person ; rdfs:label ?name }'
     """
+    from sco_graph import sparql_output
     from sco_graph.sparql import check_read_only, read_query
+
+    sparql_output.check_format(fmt)  # an unknown format is refused before anything runs
 
     if (query is None) == (file is None):
         raise typer.BadParameter("give a query or --file, not both and not neither")
@@ -590,14 +633,24 @@ def sparql(
         raise typer.BadParameter(f"--limit must be between 1 and 1000000 ({limit} given)")
     if not 16 <= memory <= 1_048_576:
         raise typer.BadParameter(f"--memory must be between 16 and 1048576 MiB ({memory} given)")
+    if query == "-":  # the query comes from standard input, as with --file -
+        query, file = None, Path("-")
     if query is None:
         assert file is not None
+        if str(file) == "-" and Path("-") in SETTINGS.data:
+            raise typer.BadParameter("standard input can hold the query or the --data, not both")
         query = read_query(file)
     text = check_read_only(query)
     result = _graph().store.run(text, limit, timeout, memory_mib=memory)
-    _show(result, _format(fmt))
+    try:
+        chosen = sparql_output.choose_format(fmt, result.kind)
+    except Exception:
+        getattr(result.rows, "close", lambda: None)()  # stop the query: none of its rows will be read
+        raise
+    sparql_output.write_sparql(result, chosen, sys.stdout)
     if result.truncated:
-        sys.stderr.write(f"{PROG}: results cut at {limit} rows; raise --limit to see more\n")
+        rows = "triples" if result.kind == "graph" else "rows"
+        sys.stderr.write(f"{PROG}: warning: results cut at {limit} {rows}; raise --limit to see more\n")
 
 
 @app.command("export")
@@ -607,7 +660,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="turtle, ntriples, jsonld, graphml, gexf, csv or dot (default: from --output, else turtle).",
+            help="turtle, ntriples, jsonld, graphml, gexf, csv, dot, cypher or neo4j"
+            " (default: from --output, else turtle).",
         ),
     ] = None,
     output: Annotated[
@@ -617,7 +671,8 @@ def export(
 ) -> None:
     """Export the whole RDF graph or the entity graph for other tools; deterministic and atomic.
 
-    CSV writes edges to FILE and nodes to FILE's name with .nodes before the ending.
+    csv and neo4j (neo4j-admin import files) write edges to FILE and nodes to FILE's name
+    with .nodes before the ending; cypher is a script for cypher-shell.
     Example: sco-graph export --output sco.graphml
     """
     from sco_graph import export as exporting

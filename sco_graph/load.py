@@ -3,6 +3,11 @@
 Files are parsed with pyoxigraph, which rejects invalid Turtle and N-Triples
 and reports the file, line and column. Everything is parsed before anything is
 used, so a bad file never leaves a half-loaded graph behind.
+
+The name ``-`` stands for standard input: it is read once, held in memory and
+parsed as :attr:`StandardInput.format` (Turtle unless told otherwise). Its
+compiled store is keyed by the hash of the bytes read, never by a file's
+status, so piping other data in never finds a stale store.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sco_graph.dates import DATATYPE_PRECISION, PartialDate
-from sco_graph.errors import DataError, ScoGraphError, StorageError
+from sco_graph.errors import DataError, ScoGraphError, StorageError, UsageError
 from sco_graph.escape import one_line
 
 if TYPE_CHECKING:
@@ -30,6 +37,11 @@ FORMATS: dict[str, str] = {
     ".nt": "ntriples",
     ".jsonld": "jsonld",
 }
+# The formats data on standard input may be given in (--input-format).
+INPUT_FORMATS = ("turtle", "ntriples", "jsonld")
+# The name of standard input in a list of data paths, and how messages call it.
+STDIN_PATH = Path("-")
+STDIN_NAME = "<stdin>"
 # Files in the bundled data folder that describe the data rather than being part of it.
 NOT_DATA = {"shapes.ttl"}
 # pyoxigraph's parser refuses a single token (a literal, an IRI) longer than this.
@@ -53,8 +65,59 @@ def storage_failure(error: BaseException) -> bool:
     return any(word in text for word in _STORAGE_WORDS)
 
 
+class StandardInput:
+    """Data piped to standard input: read at most once per run, then served from memory."""
+
+    def __init__(self) -> None:
+        self.format = "turtle"
+        self._data: bytes | None = None
+
+    def restart(self, fmt: str = "turtle") -> None:
+        """Forget what was read (a new run in the same process) and parse what comes next as ``fmt``."""
+        self.choose(fmt)
+        self._data = None
+
+    def choose(self, fmt: str) -> None:
+        """Parse standard input as ``fmt`` (turtle, ntriples or jsonld)."""
+        if fmt not in INPUT_FORMATS:
+            raise UsageError(f"--input-format must be one of {', '.join(INPUT_FORMATS)} ({one_line(fmt)!r} given)")
+        self.format = fmt
+
+    def read(self) -> bytes:
+        """Every byte of standard input (read on the first call only)."""
+        if self._data is None:
+            stream = sys.stdin.buffer if sys.stdin is not None else None
+            if stream is None:
+                raise StorageError(f"{STDIN_NAME}: standard input is closed")
+            try:
+                self._data = stream.read()
+            except OSError as error:
+                raise StorageError(f"{STDIN_NAME}: cannot read ({error.strerror or error})") from None
+            except MemoryError:
+                raise StorageError(f"{STDIN_NAME}: too large to read into memory") from None
+        return self._data
+
+    def identity(self) -> str:
+        """What besides the bytes decides the triples: the format and the base that relative IRIs resolve against."""
+        return f"{STDIN_PATH}\0{self.format}\0{base_iri(STDIN_PATH)}"
+
+
+STDIN = StandardInput()
+
+
+def is_stdin(path: Path) -> bool:
+    return path == STDIN_PATH
+
+
+def base_iri(path: Path) -> str:
+    """Where relative IRIs resolve: the file itself, or for standard input the working folder."""
+    return Path.cwd().as_uri() + "/" if is_stdin(path) else path.resolve().as_uri()
+
+
 def shown(path: Path | str, limit: int = 160) -> str:
     """A path for a one-line message: control characters escaped, an over-long path shortened in the middle."""
+    if isinstance(path, Path) and is_stdin(path):
+        return STDIN_NAME
     text = one_line(str(path))
     return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-limit // 2 :]}"
 
@@ -102,10 +165,16 @@ def collect(paths: list[Path]) -> list[Path]:
     """Expand folders into the RDF files below them; check that every file exists and is a regular file.
 
     A FIFO, a device (``/dev/zero``) or a socket is refused before it is opened, so a
-    data path can never hang a run or fill the memory.
+    data path can never hang a run or fill the memory. ``-`` is standard input, read
+    here in full (a later ``-`` adds nothing).
     """
     files: list[Path] = []
     for path in paths:
+        if is_stdin(path):
+            STDIN.read()
+            if STDIN_PATH not in files:
+                files.append(STDIN_PATH)
+            continue
         mode = _mode(path)
         if stat.S_ISDIR(mode):
             files.extend(_files_below(path))
@@ -117,14 +186,13 @@ def collect(paths: list[Path]) -> list[Path]:
             files.append(path)
         else:
             raise StorageError(f"{shown(path)}: not a regular file or folder")
-    try:
-        return [file.resolve() for file in files]
-    except OSError as error:
-        raise StorageError(f"cannot resolve a data path ({error.strerror or error})") from None
+    return files  # as the user named them: messages quote them so, symbolic links unresolved
 
 
 def read_bytes(path: Path) -> bytes:
     """The bytes of a regular file; anything else (a FIFO, a device) is refused without blocking on it."""
+    if is_stdin(path):
+        return STDIN.read()
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except PermissionError:
@@ -170,7 +238,7 @@ def _format(path: Path) -> pyoxigraph.RdfFormat:
         "turtle": ox.RdfFormat.TURTLE,
         "ntriples": ox.RdfFormat.N_TRIPLES,
         "jsonld": ox.RdfFormat.JSON_LD,
-    }[FORMATS[path.suffix.lower()]]
+    }[STDIN.format if is_stdin(path) else FORMATS[path.suffix.lower()]]
 
 
 def parse_file(path: Path) -> list[pyoxigraph.Quad]:
@@ -207,7 +275,7 @@ def checked_quads(path: Path, text: str) -> Iterator[pyoxigraph.Quad]:
     literal = ox.Literal
     bad_date: DataError | None = None  # reported once the whole file has parsed: a syntax error comes first
     try:
-        for quad in ox.parse(text, format=_format(path), base_iri=path.resolve().as_uri()):
+        for quad in ox.parse(text, format=_format(path), base_iri=base_iri(path)):
             term = quad.object
             if bad_date is None and type(term) is literal and term.datatype.value in DATATYPE_PRECISION:
                 bad_date = _date_problem(path, quad)
@@ -281,14 +349,14 @@ def _bulk_load(store: pyoxigraph.Store, file: Path, data: bytes) -> None:
 
     consumed = [0]
     try:
-        with task(f"Compiling {file.name}", total=len(data)) as report:
+        with task(f"Compiling {STDIN_NAME if is_stdin(file) else file.name}", total=len(data)) as report:
 
             def advance(amount: int) -> None:
                 consumed[0] += amount
                 report(amount)
 
             reader = counting_reader(data, advance)
-            store.bulk_load(input=reader, format=_format(file), base_iri=file.resolve().as_uri())
+            store.bulk_load(input=reader, format=_format(file), base_iri=base_iri(file))
     except SyntaxError as error:
         message = _clean_message(error.msg or str(error))
         raise DataError("", f"{shown(file)}:{error.lineno or 1}:{max(1, error.offset or 1)}", message) from None
@@ -330,9 +398,15 @@ def load_into(store: pyoxigraph.Store, files: list[Path], seen: Callable[[Path, 
 
 
 def file_stats(files: list[Path]) -> list[os.stat_result]:
-    """Each file's status, for :func:`fingerprint`."""
+    """Each file's status, for :func:`fingerprint`; standard input's is made up, changed just now."""
     found = []
     for file in files:
+        if is_stdin(file):
+            now = time.time_ns()
+            seconds = now // 1_000_000_000
+            fields = (stat.S_IFREG | 0o400, 0, 0, 1, 0, 0, len(STDIN.read()), seconds, seconds, seconds)
+            found.append(os.stat_result((*fields, seconds, seconds, seconds, now, now, now)))
+            continue
         try:
             found.append(file.stat())
         except OSError as error:
@@ -347,8 +421,13 @@ def fingerprint(files: list[Path], stats: list[os.stat_result] | None = None) ->
     proves unchanged content, provided it was recorded after the last change
     had settled (see :mod:`sco_graph.cache.index`).
     """
+    import hashlib
+
     parts = ["sco-graph-fingerprint-2"]
     for file, info in zip(files, stats or file_stats(files), strict=True):
+        if is_stdin(file):  # no status to trust: the content itself (its change time is now, so never recorded)
+            parts.append(f"{STDIN.identity()}|{hashlib.sha256(STDIN.read()).hexdigest()}")
+            continue
         parts.append(f"{file}|{info.st_dev}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}")
     return "\n".join(parts)
 
@@ -363,7 +442,8 @@ class ContentHash:
         self.sizes: list[int] = []
 
     def update(self, file: Path, data: bytes) -> None:
-        self._digest.update(f"{file}\0".encode())
+        where = STDIN.identity() if is_stdin(file) else file.absolute()  # the same file from any folder
+        self._digest.update(f"{where}\0".encode())
         self._digest.update(data)
         self._digest.update(b"\0")
         self.sizes.append(len(data))

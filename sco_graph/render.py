@@ -3,8 +3,9 @@
 Each result is first laid out as neutral blocks (lines, tables, trees). On a
 terminal rich draws them; piped, or with NO_COLOR set, a plain writer prints the
 same layout without colour, and without importing rich, so scripted use stays
-fast. JSON is each result's documented ``as_json`` shape. CSV flattens a
-result into one row per fact.
+fast. JSON is each result's documented ``as_json`` shape. CSV and JSON Lines
+flatten a result into the same rows, one per fact: CSV as text cells, JSON Lines
+as one object a line with typed members (numbers, booleans, null, lists).
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ if TYPE_CHECKING:
         | CacheInfo
     )
 
-Format = Literal["table", "json", "csv"]
+Format = Literal["table", "json", "jsonl", "csv"]
+FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv")
+# A row of CSV or JSON Lines: text, a count, a flag, a list of names, or a list of sources.
+Cell = str | int | float | bool | None | list[str] | list[dict[str, str]]
 
 
 class Line(NamedTuple):
@@ -83,10 +87,13 @@ def render(result: Result, fmt: Format = "table", stream: IO[str] | None = None)
         write_sparql(result, fmt, out)
     elif fmt == "json":
         out.write(json_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2)) + "\n")
+    elif fmt == "jsonl":
+        for row in CSV_ROWS[kind](result):
+            out.write(json_text(json.dumps(row, ensure_ascii=False)) + "\n")
     elif fmt == "csv":
         import csv
 
-        rows = [{key: visible(value) for key, value in row.items()} for row in CSV_ROWS[kind](result)]
+        rows = [{key: _csv_cell(key, value) for key, value in row.items()} for row in CSV_ROWS[kind](result)]
         columns = list(dict.fromkeys(key for row in rows for key in row))
         writer = csv.DictWriter(out, fieldnames=columns or ["result"], lineterminator="\n")
         writer.writeheader()
@@ -116,9 +123,7 @@ def _escaped_node(node: Node) -> Node:
 
 
 def _draw_rich(blocks: list[Block], out: IO[str]) -> None:
-    from rich import box
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
     from rich.tree import Tree
 
@@ -129,18 +134,90 @@ def _draw_rich(blocks: list[Block], out: IO[str]) -> None:
     console = Console(file=out, highlight=False)
     for block in blocks:
         if isinstance(block, Grid):
-            table = Table(title=Text(block.title), box=box.SIMPLE_HEAD, title_justify="left")
-            for column in block.columns:
-                table.add_column(column, overflow="fold")
-            for row in block.rows:
-                table.add_row(*(Text(cell) for cell in row))
-            console.print(table)
+            _rich_grid(block, console)
         elif isinstance(block, Node):
             root = Tree(Text(block.label, style=block.style or "bold"))
             tree(block, root)
             console.print(root)
         else:
-            console.print(Text(block.text, style=block.style))
+            _rich_line(Text(block.text, style=block.style), console)
+
+
+# Columns whose cells are dates or periods: kept whole on one line when they are this short or shorter.
+DATE_COLUMNS = {"Date", "Period"}
+_WHOLE_DATE = 24
+
+
+def _tokens(text: str) -> list[str]:
+    return text.split() or [""]
+
+
+def _longest_token(texts: Iterable[str]) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(token) for text in texts for token in _tokens(text)), default=0)
+
+
+def _column_widths(block: Grid, room: int) -> list[int] | None:
+    """Widths that fit ``room`` cells with every word whole (dates whole), or None when none do.
+
+    Each column keeps at least its longest word (a date column its longest date); when
+    the natural widths do not fit, the widest columns give way first.
+    """
+    from rich.cells import cell_len
+
+    columns = [[header, *(row[index] for row in block.rows)] for index, header in enumerate(block.columns)]
+    widest = [max(cell_len(cell) for cell in cells) for cells in columns]
+    least = [_longest_token(cells) for cells in columns]
+    for index, header in enumerate(block.columns):
+        if header in DATE_COLUMNS:
+            dates = [cell_len(cell) for cell in columns[index][1:] if cell_len(cell) <= _WHOLE_DATE]
+            least[index] = max([least[index], *dates])
+    if sum(least) > room:
+        return None
+    widths = list(widest)
+    while sum(widths) > room:  # narrow the widest column that can still give room, one cell at a time
+        index = max((number for number in range(len(widths)) if widths[number] > least[number]),
+                    key=lambda number: widths[number])  # fmt: skip
+        widths[index] -= 1
+    return widths
+
+
+def _rich_grid(block: Grid, console: Any) -> None:
+    """A table whose cells wrap at spaces only; too narrow a terminal gets one record per row instead."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    overhead = 3 * len(block.columns) + 1  # padding of one each side, a space between columns and at the edges
+    widths = _column_widths(block, console.width - overhead)
+    if widths is None:
+        _rich_records(block, console)
+        return
+    table = Table(title=Text(block.title), box=box.SIMPLE_HEAD, title_justify="left")
+    for column, width in zip(block.columns, widths, strict=True):
+        table.add_column(column, width=width, overflow="fold")  # wide enough for every word: wraps at spaces only
+    for row in block.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    console.print(table)
+
+
+def _rich_records(block: Grid, console: Any) -> None:
+    """Each row as ``Column: value`` lines, for a table too wide for the terminal."""
+    from rich.text import Text
+
+    console.print(Text(block.title, style="italic"))
+    for row in block.rows:
+        console.print()
+        for column, cell in zip(block.columns, row, strict=True):
+            if cell:
+                _rich_line(Text.assemble((f"{column}: ", "bold"), cell), console)
+    console.print()
+
+
+def _rich_line(text: Any, console: Any) -> None:
+    """A line wrapped at spaces; one holding a word longer than the terminal is left to the terminal to wrap."""
+    console.print(text, soft_wrap=_longest_token([text.plain]) > console.width)
 
 
 def _draw_plain(blocks: list[Block], out: IO[str]) -> None:
@@ -395,16 +472,34 @@ LAYOUTS: dict[str, Callable[[Any], list[Block]]] = {
 }
 
 
-# ------------------------------------------------------------------ CSV
-def _yes(flag: bool) -> str:
-    return "true" if flag else "false"
+# ------------------------------------------------------------------ CSV and JSON Lines
+# How a list is joined into one CSV cell (" | " unless named here).
+_JOINERS = {"participants": "; ", "attested": " "}
 
 
-def _sources(citations: Iterable[Any]) -> str:
-    return " | ".join(f"{c.source.short}: {c.quote}" for c in citations)
+def _csv_cell(key: str, value: Cell) -> str:
+    """One row value as CSV text: flags as true/false, null as empty, lists joined."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, list):
+        parts = [f"{item['source']}: {item['quote']}" if isinstance(item, dict) else item for item in value]
+        return visible(_JOINERS.get(key, " | ").join(parts))
+    return visible(str(value))
 
 
-def _who_met_rows(result: WhoMet) -> Iterable[dict[str, str]]:
+def _sources(citations: Iterable[Any]) -> list[dict[str, str]]:
+    return [{"source": c.source.short, "quote": c.quote} for c in citations]
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _who_met_rows(result: WhoMet) -> Iterable[dict[str, Cell]]:
     for row in result.meetings:
         event = row.event
         yield {
@@ -415,15 +510,15 @@ def _who_met_rows(result: WhoMet) -> Iterable[dict[str, str]]:
             "place": event.place.name if event.place else "",
             "occasion": event.occasion or "",
             "event": event.iri,
-            "headline_only": _yes(event.headline_only),
+            "headline_only": (event.headline_only),
             "sources": _sources(event.citations),
         }
 
 
-def _flatten(rows: tuple[Neighbour, ...], parent: str, level: int) -> Iterable[dict[str, str]]:
+def _flatten(rows: tuple[Neighbour, ...], parent: str, level: int) -> Iterable[dict[str, Cell]]:
     for row in rows:
         yield {
-            "level": str(level),
+            "level": level,
             "from": parent,
             "relation": row.relation,
             "entity": row.other.name,
@@ -431,31 +526,31 @@ def _flatten(rows: tuple[Neighbour, ...], parent: str, level: int) -> Iterable[d
             "type": row.other.type,
             "date": row.edge.date_text(),
             "via": row.via.name if row.via else "",
-            "headline_only": _yes(row.edge.headline_only),
+            "headline_only": (row.edge.headline_only),
             "sources": _sources(row.edge.citations),
         }
         yield from _flatten(row.children, row.other.name, level + 1)
 
 
-def _path_rows(result: Paths) -> Iterable[dict[str, str]]:
+def _path_rows(result: Paths) -> Iterable[dict[str, Cell]]:
     for number, path in enumerate(result.paths, 1):
         for step, hop in enumerate(path, 1):
             yield {
-                "path": str(number),
-                "step": str(step),
+                "path": number,
+                "step": step,
                 "from": hop.start.name,
                 "relation": hop.edge.relation,
                 "strength": hop.strength,
                 "to": hop.end.name,
                 "date": hop.edge.date_text(),
                 "statement": hop.edge.statement(),
-                "other_relations": " | ".join(edge.statement() for edge in hop.others),
-                "headline_only": _yes(hop.edge.headline_only),
+                "other_relations": [edge.statement() for edge in hop.others],
+                "headline_only": (hop.edge.headline_only),
                 "sources": _sources(hop.edge.citations),
             }
 
 
-def _common_rows(result: Common) -> Iterable[dict[str, str]]:
+def _common_rows(result: Common) -> Iterable[dict[str, Cell]]:
     for edge in result.direct:
         yield {"section": "between", "kind": edge.relation, "entity": "", "entity_iri": "", "strength": "",
                "first": edge.statement(), "second": "", "sources": _sources(edge.citations)}  # fmt: skip
@@ -474,22 +569,22 @@ def _common_rows(result: Common) -> Iterable[dict[str, str]]:
                "sources": _sources([c for e in (*row.first, *row.second) for c in e.citations])}  # fmt: skip
 
 
-def _event_row(event: EventRow) -> dict[str, str]:
+def _event_row(event: EventRow) -> dict[str, Cell]:
     return {
         "date": str(event.when),
         "type": event.type_text,
         "event": event.label,
         "event_iri": event.iri,
-        "participants": "; ".join(entity.name for entity in event.participants),
+        "participants": [entity.name for entity in event.participants],
         "place": event.place.name if event.place else "",
         "via": event.via.name if event.via else "",
         "cameo": event.cameo or "",
-        "headline_only": _yes(event.headline_only),
+        "headline_only": (event.headline_only),
         "sources": _sources(event.citations),
     }
 
 
-def _card_rows(result: Card) -> Iterable[dict[str, str]]:
+def _card_rows(result: Card) -> Iterable[dict[str, Cell]]:
     for section, edges in (
         ("relation", result.relations),
         ("position", result.positions),
@@ -500,7 +595,7 @@ def _card_rows(result: Card) -> Iterable[dict[str, str]]:
                 "section": section,
                 "statement": edge.statement(),
                 "date": edge.date_text(),
-                "headline_only": _yes(edge.headline_only),
+                "headline_only": (edge.headline_only),
                 "sources": _sources(edge.citations),
             }
     for event in result.events:
@@ -508,37 +603,37 @@ def _card_rows(result: Card) -> Iterable[dict[str, str]]:
             "section": "event",
             "statement": event.label,
             "date": str(event.when),
-            "headline_only": _yes(event.headline_only),
+            "headline_only": (event.headline_only),
             "sources": _sources(event.citations),
         }
 
 
-def _member_rows(result: Members) -> Iterable[dict[str, str]]:
+def _member_rows(result: Members) -> Iterable[dict[str, Cell]]:
     for row in (*result.rows, *result.not_known):
         yield {
             "organisation": row.organisation.name,
             "member": row.member.name,
             "member_iri": row.member.iri,
             "status": row.status,
-            "start": str(row.period.start or ""),
-            "end": str(row.period.end or ""),
-            "attested": " ".join(str(day) for day in row.period.attested),
-            "ended_by": str(row.period.ended_by or ""),  # a bound from a later status, never an end
-            "certainty": row.certainty or "",
+            "start": _text(row.period.start),
+            "end": _text(row.period.end),
+            "attested": [str(day) for day in row.period.attested],
+            "ended_by": _text(row.period.ended_by),  # a bound from a later status, never an end
+            "certainty": row.certainty or None,
             "sources": _sources(row.citations),
         }
 
 
-def _stats_rows(result: Stats) -> Iterable[dict[str, str]]:
+def _stats_rows(result: Stats) -> Iterable[dict[str, Cell]]:
     for kind, table in (("entity", result.entities), ("event", result.events), ("fact", result.facts)):
         for name, number in table.items():
-            yield {"kind": kind, "name": name, "value": str(number)}
+            yield {"kind": kind, "name": name, "value": number}
     for rank in result.top:
-        yield {"kind": "degree", "name": rank.entity.name, "value": str(rank.degree)}
+        yield {"kind": "degree", "name": rank.entity.name, "value": rank.degree}
 
 
-CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
-    "CacheInfo": lambda result: [{"folder": result.folder, "entries": str(result.entries), "bytes": str(result.bytes)}],
+CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, Cell]]]] = {
+    "CacheInfo": lambda result: [{"folder": result.folder, "entries": result.entries, "bytes": result.bytes}],
     "WhoMet": _who_met_rows,
     "Neighbours": lambda result: _flatten(result.neighbours, result.subject.name, 1),
     "Paths": _path_rows,
@@ -547,7 +642,7 @@ CSV_ROWS: dict[str, Callable[[Any], Iterable[dict[str, str]]]] = {
     "Common": _common_rows,
     "SearchResult": lambda result: (
         {
-            "score": f"{hit.score:.1f}",
+            "score": round(hit.score, 1),
             "name": hit.entity.name,
             "iri": hit.entity.iri,
             "type": hit.entity.type,

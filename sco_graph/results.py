@@ -619,11 +619,11 @@ class SparqlResult:
     __hash__ = None  # type: ignore[assignment]
 
     def as_json(self) -> JSON:
-        """The W3C SPARQL 1.1 JSON results format, plus ``truncated`` (reads a streamed result to its end)."""
+        """The W3C SPARQL 1.1 JSON results document, exactly (reads a streamed result to its end)."""
         if self.kind == "ask":
             return {"head": {}, "boolean": self.boolean}
         bindings = [{name: term_json(term) for name, term in row.items()} for row in self._rows]
-        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}, "truncated": self.truncated}
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
 
 def term_json(term: Any) -> JSON:

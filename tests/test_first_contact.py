@@ -114,3 +114,17 @@ def test_the_other_commands_need_no_picture_library(cli: Invoke, monkeypatch: py
         monkeypatch.setitem(sys.modules, module, None)
     for args in (["who-met", "Zhang", "Ming"], ["stats"], ["path", "Terhi Hakala", "Sadyr Japarov"]):
         assert cli(*args, "--format", "json").exit_code == 0, args
+
+
+# ------------------------------------------------------------------ files named as given
+def test_messages_name_a_file_as_the_user_gave_it_through_a_symbolic_link(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "real" / "bad.ttl").write_text('<urn:a> <urn:b> "open .\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (["validate", "link/bad.ttl"], ["--data", "link/bad.ttl", "stats"]):
+        result = cli(*args)
+        assert result.exit_code == 5
+        assert "link/bad.ttl:" in result.output and "real" not in result.output, result.output

@@ -245,9 +245,16 @@ VALID: dict[str, tuple[Respond, str]] = {
     "extra keys": (answer(json.dumps({"head": {"vars": ["x"], "link": []}, "results": {"bindings": [], "o": 1}})), "0"),
     "ASK true": (answer('{"head": {}, "boolean": true}'), "yes"),
     "ASK false": (answer('{"head": {"link": []}, "boolean": false}'), "no"),
-    "N-Triples": (answer("<http://a/> <http://b/> 'x' .\n".replace("'", '"'), "application/n-triples"), "1 row"),
-    "an empty N-Triples graph": (answer(b"", "application/n-triples"), "0 rows"),
-    "N-Triples as text/plain": (answer("<http://a/> <http://b/> <http://c/> .\n", "text/plain"), "http://c/"),
+    # A graph answer is written as Turtle, the default for CONSTRUCT and DESCRIBE results.
+    "N-Triples": (
+        answer("<http://a/> <http://b/> 'x' .\n".replace("'", '"'), "application/n-triples"),
+        '<http://a/> <http://b/> "x" .',
+    ),
+    "an empty N-Triples graph": (answer(b"", "application/n-triples"), ""),  # accepted (exit 0): empty Turtle
+    "N-Triples as text/plain": (
+        answer("<http://a/> <http://b/> <http://c/> .\n", "text/plain"),
+        "<http://a/> <http://b/> <http://c/> .",
+    ),
     "chunked JSON": (
         raw(
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/sparql-results+json\r\n\r\n"
