@@ -1,8 +1,10 @@
 """Exports: the whole RDF graph (Turtle, N-Triples, JSON-LD) or the entity graph
-(GraphML, GEXF, CSV, DOT), deterministic to the byte, streamed, written atomically.
+(GraphML, GEXF, CSV, DOT, Cypher, neo4j-admin CSV), deterministic to the byte,
+streamed, written atomically.
 
 This module chooses the format and where the output goes; what each format
-holds is in :mod:`sco_graph.export_rdf` and :mod:`sco_graph.export_network`, and
+holds is in :mod:`sco_graph.export_rdf`, :mod:`sco_graph.export_network` and
+:mod:`sco_graph.export_neo4j`, and
 how files are written (through a temporary sibling and a rename, never over a
 file without ``force``, with the user's umask) is in :mod:`sco_graph.export_files`.
 Every export streams: its parts are writers, so a large graph is never held in
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from sco_graph.errors import UsageError
 from sco_graph.export_files import Sink, Writer, check_target, output_paths, write_atomic
+from sco_graph.export_neo4j import NEO4J_FORMATS
 from sco_graph.export_network import NETWORK_FORMATS, Network
 from sco_graph.export_rdf import RDF_FORMATS
 
@@ -41,7 +44,8 @@ __all__ = [
     "writers",
 ]
 
-GRAPH_FORMATS = NETWORK_FORMATS
+GRAPH_FORMATS = NETWORK_FORMATS + NEO4J_FORMATS
+TWO_FILES = ("csv", "neo4j")  # formats that write FILE and FILE's name with .nodes before the ending
 FORMATS = RDF_FORMATS + GRAPH_FORMATS
 SUFFIXES = {
     ".ttl": "turtle",
@@ -52,6 +56,8 @@ SUFFIXES = {
     ".csv": "csv",
     ".dot": "dot",
     ".gv": "dot",
+    ".cypher": "cypher",
+    ".cql": "cypher",
 }
 
 
@@ -89,11 +95,15 @@ def writers(graph: Graph, fmt: str) -> dict[str, Writer]:
         return made[0]
 
     def part(suffix: str) -> Writer:
+        if fmt in NEO4J_FORMATS:
+            from sco_graph.export_neo4j import write_neo4j
+
+            return lambda sink: write_neo4j(network(), fmt, sink, suffix)
         from sco_graph.export_network import write_network
 
         return lambda sink: write_network(network(), fmt, sink, suffix)
 
-    return {suffix: part(suffix) for suffix in ("", ".nodes") if suffix == "" or fmt == "csv"}
+    return {suffix: part(suffix) for suffix in ("", ".nodes") if suffix == "" or fmt in TWO_FILES}
 
 
 def export_to_files(graph: Graph, fmt: str, output: Path, force: bool = False) -> dict[Path, int]:
@@ -126,4 +136,4 @@ def rdf_bytes(graph: Graph, fmt: str) -> bytes:
 
 def planned_paths(output: Path, fmt: str) -> list[Path]:
     """The files an export to ``output`` in ``fmt`` will write, known before any work is done."""
-    return list(output_paths(output, {"": b"", ".nodes": b""} if fmt == "csv" else {"": b""}))
+    return list(output_paths(output, {"": b"", ".nodes": b""} if fmt in TWO_FILES else {"": b""}))

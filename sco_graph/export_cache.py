@@ -29,7 +29,7 @@ from sco_graph.export_files import Sink, Writer
 FOLDER = "exports"
 HEADER_SIZE = 256
 MARKER = "sco-graph-export"
-LAYOUT = 1  # bump when the content of a kept export changes for the same data
+LAYOUT = 2  # bump when the content of a kept export changes for the same data
 CHUNK = 1 << 20
 _WORK_PREFIX = ".work-"
 

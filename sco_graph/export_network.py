@@ -1,13 +1,16 @@
 """The entity graph for other tools: GraphML, GEXF, CSV and DOT, written element by element.
 
 Nodes are entities; edges are the relations between them, with the attributes
-:func:`sco_graph.mirror.edge_attributes` describes. Relations are gathered a
-batch of nodes at a time and kept as plain tuples, and each format is written
-as it goes, so a large graph exports without a networkx graph or an XML tree in
-memory. Nodes come in IRI order (entities that only relations name after them),
-edges grouped by their source in that order: the layout networkx gave, and the
-same bytes its writers gave (GraphML as written with lxml, GEXF 1.3), whether or
-not lxml is installed.
+:func:`sco_graph.mirror.edge_attributes` describes, except that every list (the
+days a fact is attested, the citations, the seed files) is one JSON array, and
+the citations are ``sources`` everywhere: ``source`` is always the edge's first
+end, as in GraphML's own ``source``. Relations are gathered a batch of nodes at a
+time and kept as plain tuples, and each format is written as it goes, so a large
+graph exports without a networkx graph or an XML tree in memory. Nodes come in
+IRI order (entities that only relations name after them), edges grouped by their
+source in that order: the layout networkx gave. GraphML is the bytes networkx
+writes with lxml, whether or not lxml is installed; GEXF is 1.3 as its official
+schema defines it, nodes coloured by type.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from sco_graph.dates import PartialDate
-from sco_graph.escape import visible, xml_text
+from sco_graph.escape import json_text, visible, xml_text
 from sco_graph.graph import values_clause
 from sco_graph.mirror import OPEN
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES
@@ -27,10 +30,13 @@ from sco_graph.results import HEADLINE_MARK
 if TYPE_CHECKING:
     from sco_graph.export_files import Sink
     from sco_graph.graph import Graph
+    from sco_graph.results import Edge
 
 NETWORK_FORMATS = ("graphml", "gexf", "csv", "dot")
 EDGE_ATTRIBUTES = ("relation", "date", "start", "end", "attested", "node", "detail", "symmetric", "headline_only",
-                   "source", "seed_files")  # fmt: skip
+                   "sources", "seed_files")  # fmt: skip
+# Attributes that hold lists, written as JSON arrays in every format (names and citations contain commas).
+LISTS = frozenset({"attested", "sources", "seed_files"})
 BOOLEAN = frozenset({"symmetric", "headline_only"})
 DESCRIBED_AT_ONCE = 2000  # nodes described per query while relations are gathered
 BATCH = 1 << 20  # bytes written at a time
@@ -72,7 +78,7 @@ def entity_network(graph: Graph) -> Network:
     found = []
     for start in range(0, len(described), DESCRIBED_AT_ONCE):
         for edge in edges_from(graph, graph.describe(described[start : start + DESCRIBED_AT_ONCE])):
-            attributes = edge_attributes(edge)
+            attributes = {**edge_attributes(edge), **_lists(edge)}
             order = (edge.source.iri, edge.target.iri, edge.relation, edge.node or "", edge.date_text())
             ends = ((edge.source.name, edge.source.type), (edge.target.name, edge.target.type))
             found.append((order, ends, tuple(attributes[name] for name in EDGE_ATTRIBUTES)))
@@ -87,7 +93,25 @@ def entity_network(graph: Graph) -> Network:
     return Network(nodes, edges)
 
 
-class _Batched:
+def json_list(values: Iterable[str]) -> str:
+    """A list as one cell: a JSON array of strings (``["2018-06-08","2018-06-09"]``, ``[]`` when empty)."""
+    import json
+
+    return json_text(json.dumps(list(values), ensure_ascii=False, separators=(",", ":")))
+
+
+def _lists(edge: Edge) -> dict[str, str]:
+    """An edge's list attributes: the days sources attest it, its citations and the seed files they come from."""
+    citations = list(dict.fromkeys(citation.source.short for citation in edge.citations))
+    attested = edge.period.attested if edge.period is not None else ()
+    return {
+        "attested": json_list(str(day) for day in attested),
+        "sources": json_list(citations),
+        "seed_files": json_list(sorted({c.source.seed_file or c.source.iri for c in edge.citations})),
+    }
+
+
+class Batched:
     """Text written to a sink in batches of about a megabyte, UTF-8 encoded."""
 
     def __init__(self, sink: Sink) -> None:
@@ -109,13 +133,13 @@ class _Batched:
 
 def write_network(network: Network, fmt: str, sink: Sink, part: str = "") -> None:
     """Write ``network`` in ``fmt`` into ``sink``; CSV has two parts, the edges ("") and ``.nodes``."""
-    writers: dict[str, Callable[[Network, _Batched], None]] = {
+    writers: dict[str, Callable[[Network, Batched], None]] = {
         "graphml": _graphml,
         "gexf": _gexf,
         "csv": _csv_nodes if part == ".nodes" else _csv_edges,
         "dot": _dot,
     }
-    out = _Batched(sink)
+    out = Batched(sink)
     writers[fmt](network, out)
     out.flush()
 
@@ -148,7 +172,7 @@ GRAPHML_START = (
 )
 
 
-def _graphml(network: Network, out: _Batched) -> None:
+def _graphml(network: Network, out: Batched) -> None:
     def lxml(value: str) -> str:
         return _attribute(value, _LXML_ATTRIBUTE)
 
@@ -189,17 +213,37 @@ def _spell(edtf: str) -> tuple[str | None, str | None]:
 
 GEXF_START = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
-    '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
     ' xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">\n'
     "  <meta>\n    <creator>sco-graph</creator>\n  </meta>\n"
 )
-# The edge attributes GEXF carries as attribute values: all but the time bounds, which are its own
-# start and end; the edge's key goes last, under networkx's name for it.
+# The edge attributes GEXF carries as attribute values: all but the time bounds, which are its own start and end.
 GEXF_EDGE_VALUES = tuple(name for name in EDGE_ATTRIBUTES if name not in ("start", "end"))
+# Node colours by type (the Tableau 20 palette); a type not listed is grey.
+TYPE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "person": (31, 119, 180),
+    "unnamed office holder": (174, 199, 232),
+    "organisation": (255, 127, 14),
+    "organ": (255, 187, 120),
+    "country": (44, 160, 44),
+    "place": (152, 223, 138),
+    "document": (214, 39, 40),
+    "memorandum": (255, 152, 150),
+    "strategy": (148, 103, 189),
+    "appeal": (197, 176, 213),
+    "programme": (140, 86, 75),
+    "initiative": (227, 119, 194),
+}
+OTHER_COLOUR = (127, 127, 127)
 
 
-def _gexf(network: Network, out: _Batched) -> None:
-    """GEXF 1.3: a dynamic graph whose edges span the days their dates may cover (for Gephi's timeline)."""
+def _gexf(network: Network, out: Batched) -> None:
+    """GEXF 1.3: a dynamic graph whose edges span the days their dates may cover (for Gephi's timeline).
+
+    Nodes are coloured by type with ``viz:color``. The official 1.3 schema defines the
+    visualisation elements in the GEXF namespace itself, so ``viz`` is bound to it: the
+    file validates, and Gephi (which reads these elements by name) shows the colours.
+    """
 
     def et(value: str) -> str:
         return _attribute(value, _ET_ATTRIBUTE)
@@ -212,7 +256,7 @@ def _gexf(network: Network, out: _Batched) -> None:
     first_edge_id = 2 if network.nodes else 0
     if network.edges:
         out.add('    <attributes mode="static" class="edge">\n')
-        for number, name in enumerate([*GEXF_EDGE_VALUES, "networkx_key"], start=first_edge_id):
+        for number, name in enumerate(GEXF_EDGE_VALUES, start=first_edge_id):
             kind = "boolean" if name in BOOLEAN else "string"
             out.add(f'      <attribute id="{number}" title="{name}" type="{kind}" />\n')
         out.add("    </attributes>\n")
@@ -223,10 +267,12 @@ def _gexf(network: Network, out: _Batched) -> None:
         out.add("    </attributes>\n")
     out.add("    <nodes>\n" if network.nodes else "    <nodes />\n")
     for iri, (label, kind) in network.nodes.items():
+        red, green, blue = TYPE_COLOURS.get(kind, OTHER_COLOUR)
         out.add(
             f'      <node id="{et(iri)}" label="{et(label)}">\n        <attvalues>\n'
             f'          <attvalue for="0" value="{et(kind)}" />\n'
-            f'          <attvalue for="1" value="{et(iri)}" />\n        </attvalues>\n      </node>\n'
+            f'          <attvalue for="1" value="{et(iri)}" />\n        </attvalues>\n'
+            f'        <viz:color r="{red}" g="{green}" b="{blue}" />\n      </node>\n'
         )
     if network.nodes:
         out.add("    </nodes>\n")
@@ -235,8 +281,7 @@ def _gexf(network: Network, out: _Batched) -> None:
         bounds = (f' start="{start}"' if start is not None else "") + (f' end="{end}"' if end is not None else "")
         out.add(f'      <edge source="{et(edge.source)}" target="{et(edge.target)}" id="{number}"{bounds}>\n')
         out.add("        <attvalues>\n")
-        shown = [*(edge.get(name) for name in GEXF_EDGE_VALUES), edge.key]
-        for place, value in enumerate(shown, start=first_edge_id):
+        for place, value in enumerate((edge.get(name) for name in GEXF_EDGE_VALUES), start=first_edge_id):
             text = ("true" if value else "false") if isinstance(value, bool) else et(value)
             out.add(f'          <attvalue for="{place}" value="{text}" />\n')
         out.add("        </attvalues>\n      </edge>\n")
@@ -250,7 +295,7 @@ EDGE_COLUMNS = ["source", "source_label", "target", "target_label", "relation", 
                 "node", "detail", "sources", "seed_files", "headline_only"]  # fmt: skip
 
 
-def _csv_rows(header: list[str], rows: Iterable[list[str]], out: _Batched) -> None:
+def csv_rows(header: list[str], rows: Iterable[list[str]], out: Batched) -> None:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
@@ -263,20 +308,20 @@ def _csv_rows(header: list[str], rows: Iterable[list[str]], out: _Batched) -> No
     out.add(text.getvalue())
 
 
-def _csv_nodes(network: Network, out: _Batched) -> None:
+def _csv_nodes(network: Network, out: Batched) -> None:
     """The nodes file (``.nodes.csv``): IRI, label and type."""
-    _csv_rows(["iri", "label", "type"], ([iri, label, kind] for iri, (label, kind) in network.nodes.items()), out)
+    csv_rows(["iri", "label", "type"], ([iri, label, kind] for iri, (label, kind) in network.nodes.items()), out)
 
 
-def _csv_edges(network: Network, out: _Batched) -> None:
+def _csv_edges(network: Network, out: Batched) -> None:
     """The edges file, ready for pandas: both ends with their labels, then the relation's attributes."""
-    names = ("relation", "date", "start", "end", "attested", "node", "detail", "source", "seed_files")
+    names = ("relation", "date", "start", "end", "attested", "node", "detail", "sources", "seed_files")
 
     def row(edge: EdgeRow) -> list[str]:
         ends = [edge.source, network.nodes[edge.source][0], edge.target, network.nodes[edge.target][0]]
         return [*ends, *(str(edge.get(name)) for name in names), "true" if edge.get("headline_only") else "false"]
 
-    _csv_rows(EDGE_COLUMNS, (row(edge) for edge in network.edges), out)
+    csv_rows(EDGE_COLUMNS, (row(edge) for edge in network.edges), out)
 
 
 def _dot_quote(text: str) -> str:
@@ -286,7 +331,7 @@ def _dot_quote(text: str) -> str:
 DOT_TIMES = ("date", "start", "end", "attested")  # edge attributes a DOT edge carries when they are known
 
 
-def _dot(network: Network, out: _Batched) -> None:
+def _dot(network: Network, out: Batched) -> None:
     out.add("digraph sco_graph {\n  node [shape=box, style=rounded];\n")
     for iri, (label, kind) in network.nodes.items():
         out.add(f"  {_dot_quote(iri)} [label={_dot_quote(label)}, type={_dot_quote(kind)}];\n")
@@ -295,11 +340,13 @@ def _dot(network: Network, out: _Batched) -> None:
         headline_only = bool(edge.get("headline_only"))
         if headline_only:
             label += f" {HEADLINE_MARK}"
-        times = "".join(f", {name}={_dot_quote(str(edge.get(name)))}" for name in DOT_TIMES if edge.get(name))
+        times = "".join(
+            f", {name}={_dot_quote(str(edge.get(name)))}" for name in DOT_TIMES if edge.get(name) not in ("", "[]")
+        )
         times += ', headline_only="true"' if headline_only else ""
         direction = ", dir=none" if edge.get("symmetric") else ""
         out.add(
             f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)} [label={_dot_quote(label)}{times}, "
-            f"source={_dot_quote(str(edge.get('source')))}{direction}];\n"
+            f"sources={_dot_quote(str(edge.get('sources')))}{direction}];\n"
         )
     out.add("}\n")

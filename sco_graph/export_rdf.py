@@ -6,7 +6,8 @@ escapes (valid RDF, which a terminal would otherwise run), blank nodes named by 
 hash of what they say and who points at them (``_:b`` and 20 hex digits), and the
 lines in byte order. So the same data gives the same bytes, however it was loaded
 and whatever labels the store gave its blank nodes. Turtle and JSON-LD are that
-sequence of triples written by pyoxigraph with the project's prefixes.
+sequence of triples: Turtle written by pyoxigraph with the project's prefixes,
+JSON-LD compacted here (:func:`write_jsonld`) with an ``@context`` of them.
 
 Memory is bounded by the blank nodes, not by the triples: the store writes
 N-Triples to a work file (in Rust, with no Python object per triple), lines are
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, TypeAlias, cast
 
 from sco_graph.errors import StorageError
 from sco_graph.escape import json_text, rdf_text
@@ -33,6 +34,8 @@ from sco_graph.export_cache import HEADER_SIZE, copy_body, keep, kept_folder, op
 from sco_graph.model import PREFIXES, XSD
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
+
     from sco_graph.export_files import Sink
     from sco_graph.graph import Graph
     from sco_graph.terms import Term
@@ -305,6 +308,10 @@ def convert(source: BinaryIO, fmt: str, sink: Sink) -> None:
     """Write the canonical N-Triples read from ``source`` in ``fmt``, with the project's prefixes."""
     import pyoxigraph as ox
 
+    if fmt == "jsonld":
+        write_jsonld(source, sink)
+        return
+
     formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
     # Raw control characters in literals are valid RDF but run on a terminal: write them as \uXXXX escapes,
     # which Turtle, N-Triples and JSON read back as the same characters.
@@ -351,3 +358,119 @@ def _whole_characters(data: bytes) -> int:
             length = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return end if back >= length else end - back
     return end
+
+
+# ------------------------------------------------------------------ compacted JSON-LD
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = f"{XSD}string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def jsonld_prefixes(source: BinaryIO) -> dict[str, str]:
+    """The project's prefixes that may stand in the ``@context`` for the N-Triples in ``source`` (read to its end).
+
+    A prefix is left out when an IRI in the data has its name as its scheme
+    (``<e:x>``): a JSON-LD reader would take such an IRI for a compact one.
+    """
+    names = "|".join(re.escape(name) for name in PREFIXES)
+    pattern = re.compile(rf"<({names}):".encode())
+    clashing: set[bytes] = set()
+    carry = b""
+    while block := source.read(CHUNK):
+        block = carry + block
+        clashing.update(pattern.findall(block))
+        carry = block[-64:]
+    return {name: iri for name, iri in PREFIXES.items() if name.encode() not in clashing}
+
+
+class Compactor:
+    """IRIs written as compact IRIs (``sco:Person``) where a prefix covers them, else in full."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self._longest_first = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+
+    def __call__(self, iri: str) -> str:
+        for name, namespace in self._longest_first:
+            rest = iri[len(namespace) :]
+            if iri.startswith(namespace) and rest and not rest.startswith("//"):
+                return f"{name}:{rest}"
+        return iri
+
+
+def _reference(term: ox.NamedNode | ox.BlankNode, compact: Compactor) -> str:
+    """An IRI compacted, or a blank node as ``_:label``."""
+    import pyoxigraph as ox
+
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
+
+
+Object: TypeAlias = "ox.NamedNode | ox.BlankNode | ox.Literal"
+
+
+def _object(term: Object, compact: Compactor) -> object:
+    """An object in compacted JSON-LD: a plain string for an ``xsd:string``, else a value or node object."""
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal):
+        return {"@id": _reference(term, compact)}
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return term.value
+    if term.language:
+        shown: dict[str, str] = {"@value": term.value, "@language": term.language}
+        direction = getattr(term, "direction", None)
+        if direction:
+            shown["@direction"] = str(direction)
+        return shown
+    if datatype == LANG_STRING:  # a direction without a language cannot be written in JSON-LD; keep the text
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": compact(datatype)}
+
+
+def _node(subject: ox.NamedNode | ox.BlankNode, triples: Iterable[ox.Triple], compact: Compactor) -> dict[str, object]:
+    """One node object: its ``@id``, its types, then each predicate's objects (one bare, more in an array)."""
+    import pyoxigraph as ox
+
+    by_predicate: dict[str, list[Object]] = {}
+    for triple in triples:
+        by_predicate.setdefault(triple.predicate.value, []).append(triple.object)  # type: ignore[arg-type]
+    node: dict[str, object] = {"@id": _reference(subject, compact)}
+    types = by_predicate.get(RDF_TYPE, [])
+    if types and not any(isinstance(term, ox.Literal) for term in types):
+        del by_predicate[RDF_TYPE]
+        shown = [_reference(term, compact) for term in types]  # type: ignore[arg-type]
+        node["@type"] = shown[0] if len(shown) == 1 else shown
+    for predicate, objects in by_predicate.items():
+        values = [_object(term, compact) for term in objects]
+        node[compact(predicate)] = values[0] if len(values) == 1 else values
+    return node
+
+
+def write_jsonld(source: BinaryIO, sink: Sink) -> None:
+    """Canonical N-Triples from ``source`` (seekable) as compacted JSON-LD: a ``@context`` and a flat ``@graph``.
+
+    The triples come sorted, so each subject's are together: one node object a
+    line, written as it is read. Literals keep their exact lexical form
+    (``{"@value": "2018-06-09", "@type": "xsd:date"}``), never a JSON number.
+    """
+    import json
+    from itertools import groupby
+
+    import pyoxigraph as ox
+
+    start = source.tell()
+    prefixes = jsonld_prefixes(source)
+    source.seek(start)
+    compact = Compactor(prefixes)
+    out = Escaping(sink, json_text)
+
+    def line(value: object) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    out.write(b'{"@context":' + line(prefixes) + b',"@graph":[')
+    separator = b"\n"
+    for subject, triples in groupby(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), key=lambda t: t.subject):
+        out.write(separator + line(_node(subject, triples, compact)))
+        separator = b",\n"
+    out.write(b"\n]}\n")
+    out.close()

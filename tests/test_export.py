@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def test_graphml_is_read_by_networkx_and_igraph_with_equal_counts(cli: Invoke, t
     node = by_networkx.nodes["https://w3id.org/sco-graph/id/zhang-ming"]
     assert (node["label"], node["type"]) == ("Zhang Ming", "person")
     met = [data for _, _, data in by_networkx.edges(data=True) if data["relation"] == "met"]
-    assert all(data["date"] and data["source"] and data["node"] for data in met)
+    assert all(data["date"] and json.loads(data["sources"]) and data["node"] for data in met)
 
 
 def test_gexf_is_read_by_networkx_and_is_dynamic_for_gephi(cli: Invoke, tmp_path: Path) -> None:
