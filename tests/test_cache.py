@@ -145,3 +145,17 @@ def test_compiling_reports_progress_in_bytes(cache: Path, tmp_path: Path) -> Non
 def test_nothing_but_the_answer_when_piped(cli: Invoke, cache: Path) -> None:
     result = cli("who-met", "Zhang")
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/elsewhere", "relative/folder"])
+def test_the_cache_folder_is_the_platforms_user_cache_folder(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    from platformdirs import user_cache_dir
+
+    from sco_graph.cache.folder import cache_root
+
+    monkeypatch.delenv("SCO_GRAPH_CACHE", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_root() == Path(user_cache_dir("sco-graph", appauthor=False))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 from sco_graph.load import shown
@@ -39,6 +40,9 @@ def cache_root() -> Path:
     configured = os.environ.get("SCO_GRAPH_CACHE")
     if configured:
         return Path(configured)
+    if sys.platform == "linux":  # the XDG rule platformdirs applies there, without its import on every run
+        base = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or "relative")
+        return (base if base.is_absolute() else Path.home() / ".cache") / "sco-graph"  # XDG: relative is ignored
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("sco-graph", appauthor=False))
