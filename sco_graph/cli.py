@@ -579,7 +579,11 @@ def draw_command(
     )
     title = ", ".join(subject.name for subject in subjects) or "sco-graph"
     picture = draw.draw_network(
-        draw.network_of(edges), output, title + (f" as of {as_of}" if as_of else ""), force=force
+        draw.network_of(edges),
+        output,
+        title + (f" as of {as_of}" if as_of else ""),
+        force=force,
+        ego=[subject.iri for subject in subjects],
     )
     _wrote(picture)
 

@@ -24,26 +24,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sco_graph.dates import When
 from sco_graph.errors import UsageError
 from sco_graph.escape import json_text, visible, xml_text
+from sco_graph.picture_network import COLOURS  # one distinct colour a type (pictures and the page)
 from sco_graph.results import HEADLINE_MARK, Edge, EntityRef, Paths, Timeline, cite
 
 if TYPE_CHECKING:
     import networkx as nx
 
-COLOURS = {
-    "person": "#1f77b4",
-    "unnamed office holder": "#9ecae1",
-    "organisation": "#d62728",
-    "organ": "#ff9896",
-    "country": "#2ca02c",
-    "place": "#8c564b",
-    "memorandum": "#9467bd",
-    "strategy": "#9467bd",
-    "appeal": "#9467bd",
-    "programme": "#9467bd",
-    "document": "#9467bd",
-    "initiative": "#e377c2",
-    "entity": "#7f7f7f",
-}
 PICTURE_SUFFIXES = (".svg", ".png", ".html")
 TIMELINE_SUFFIXES = (".svg", ".png")
 MAX_NODES = 400  # past this, a picture is a hairball: refused before any work (see queries.network_edges)
@@ -108,7 +94,10 @@ def network_of(edges: list[Edge]) -> nx.MultiDiGraph[str]:
         for end in (edge.source, edge.target):
             network.add_node(end.iri, label=end.name, type=end.type)
         label = f"{edge.relation} {edge.date_text()}".strip() + (f" {HEADLINE_MARK}" if edge.headline_only else "")
-        network.add_edge(edge.source.iri, edge.target.iri, key=number, label=label, sources=cite(edge.citations))
+        sources = cite(edge.citations)
+        network.add_edge(
+            edge.source.iri, edge.target.iri, key=number, label=label, sources=sources, symmetric=edge.symmetric
+        )
     if network.number_of_nodes() > MAX_NODES:
         raise UsageError(
             f"the picture would have {network.number_of_nodes()} entities (at most {MAX_NODES}); "
@@ -137,14 +126,19 @@ def draw_network(
     straight: list[str] | None = None,
     *,
     force: bool = False,
+    ego: list[str] | None = None,
 ) -> Picture:
-    """Write the network as SVG, PNG or a self-contained HTML page."""
+    """Write the network as SVG, PNG or a self-contained HTML page.
+
+    ``straight`` lays a path out on one line from its start to its end; ``ego``
+    names the entities the picture is about (their IRIs), highlighted (by default
+    the path's two ends).
+    """
     suffix = check_output(output, force=force)
-    positions = _layout(network, straight)
     if suffix == ".html":
-        data = _page(network, positions, _text(title))
+        data = _page(network, _layout(network, straight), _text(title))
     else:
-        data = _matplotlib_network(network, positions, _text(title), suffix)
+        data = _matplotlib_network(network, _text(title), suffix, straight, ego)
     from sco_graph.export import write_atomic
 
     write_atomic({output: data}, force=force)
@@ -185,34 +179,12 @@ def _save(figure: Any, suffix: str) -> bytes:
 
 
 def _matplotlib_network(
-    network: nx.MultiDiGraph[str], positions: dict[str, tuple[float, float]], title: str, suffix: str
+    network: nx.MultiDiGraph[str], title: str, suffix: str, straight: list[str] | None, ego: list[str] | None
 ) -> bytes:
-    import networkx as nx
+    """SVG or PNG: laid out, coloured and labelled by :mod:`sco_graph.picture_network`, labels never overlapping."""
+    from sco_graph.picture_network import render
 
-    size = max(6.0, min(24.0, 2.0 + network.number_of_nodes() ** 0.5 * 1.6))
-    figure = _figure(size, size * 0.75)
-    axes = figure.add_subplot()
-    axes.set_title(title)
-    axes.axis("off")
-    kinds = sorted({str(data["type"]) for _, data in network.nodes(data=True)})
-    for kind in kinds:
-        nodes = [node for node, data in network.nodes(data=True) if data["type"] == kind]
-        nx.draw_networkx_nodes(network, positions, nodelist=nodes, node_color=COLOURS.get(kind, "#7f7f7f"),
-                               node_size=260, ax=axes, label=kind)  # fmt: skip
-    nx.draw_networkx_edges(nx.Graph(network), positions, ax=axes, edge_color="#999999", width=0.8)
-    labels = {node: _short(_text(data["label"])) for node, data in network.nodes(data=True)}
-    nx.draw_networkx_labels(network, positions, labels, font_size=7, ax=axes)
-    between: dict[tuple[str, str], list[str]] = {}
-    for source, target, data in network.edges(data=True):
-        key = (source, target) if (target, source) not in between else (target, source)
-        between.setdefault(key, []).append(_text(data["label"]))
-    # One label a pair: its first relation, and how many more link the two (the HTML page lists them all).
-    edge_labels = {
-        key: labels[0] + (f" (+{len(labels) - 1})" if len(labels) > 1 else "") for key, labels in between.items()
-    }
-    nx.draw_networkx_edge_labels(network, positions, edge_labels, font_size=5, ax=axes, rotate=False)
-    axes.legend(loc="lower left", fontsize=7, frameon=False)
-    return _save(figure, suffix)
+    return render(network, title, suffix, straight, None if ego is None else set(ego))
 
 
 # ------------------------------------------------------------------ interactive page
@@ -332,24 +304,29 @@ LANES = ("meeting", "summit", "signing", "interview", "statement", "proposal", "
 
 def draw_timeline(timeline: Timeline, output: Path, *, force: bool = False) -> Picture:
     """A chart of events in lanes by type; a day is a dot, a month or year a bar over its span,
-    and an event known only as "by D" an open-ended marker at D."""
+    and an event known only as "by D" an open-ended marker at D. Every event is named by a short
+    label (its date and its people), placed clear of the others (see picture_timeline)."""
     suffix = check_output(output, TIMELINE_SUFFIXES, force=force)
     if not timeline.events:
         raise UsageError("no events to draw for that selection")
-    import matplotlib.dates as mdates
+    from sco_graph import picture_timeline as chart
 
     lanes = [lane for lane in LANES if any(event.type == lane for event in timeline.events)]
-    figure = _figure(12.0, 1.2 + 0.55 * len(lanes))
+    drawn = [(event, chart.event_days(event.when)) for event in timeline.events]
+    span = _date_limits([day for _, days in drawn for day in days])
+    labels = chart.labels_of([(lanes.index(event.type), days[0], _text(chart.event_label(event)))
+                              for event, days in drawn if days])  # fmt: skip
+    figure = _figure(12.0, 3.0)
     axes = figure.add_subplot()
-    days = [day for event in timeline.events for day in _plot_event(axes, lanes.index(event.type), event.when)]
-    axes.set_xlim(*_date_limits(days))
-    axes.set_yticks(range(len(lanes)), lanes)
-    axes.set_ylim(-0.8, len(lanes) - 0.2)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
+    bases = chart.place_labels(figure, axes, labels, len(lanes), span)
+    for event, _ in drawn:
+        _plot_event(axes, bases[lanes.index(event.type)], event.when)
+    axes.set_xlim(*span)
+    axes.set_yticks(bases, lanes)
+    chart.set_date_ticks(axes)
     subject = ", ".join(_text(entity.name) for entity in timeline.subjects) or "all entities"
     axes.set_title(f"Timeline of {subject} (dot: a day; bar: a month, a year or several days; ◀: no later than)")
     axes.grid(axis="x", alpha=0.3)
-    figure.autofmt_xdate()
     data = _save(figure, suffix)
     from sco_graph.export import write_atomic
 
@@ -357,38 +334,37 @@ def draw_timeline(timeline: Timeline, output: Path, *, force: bool = False) -> P
     return Picture(str(output), len(timeline.events), 0)
 
 
-def _plot_event(axes: Any, y: int, when: When) -> list[dt.date]:
-    """Draw one event in its lane; returns the days drawn at."""
-    if when.date is not None:
-        first, last = when.date.earliest(), (when.end or when.date).latest()
-        if first == last:
-            axes.plot([first], [y], "o", color="#1f77b4", markersize=5)
-            return [first]
-        after = last if last == dt.date.max else last + dt.timedelta(days=1)
-        axes.plot([first, after], [y, y], "-", color="#1f77b4", linewidth=5, alpha=0.6)
-        return [first, after]
-    if when.not_after is not None:
-        axes.plot([when.not_after.latest()], [y], "<", color="#ff7f0e", markersize=6)
-        return [when.not_after.latest()]
-    return []
+def _plot_event(axes: Any, y: float, when: When) -> None:
+    """Draw one event's glyph on its lane's line."""
+    from sco_graph.picture_timeline import event_days
+
+    days = event_days(when)
+    if when.date is None:
+        axes.plot(days, [y] * len(days), "<", color="#ff7f0e", markersize=6, zorder=2)
+    elif len(days) == 1:
+        axes.plot(days, [y], "o", color="#1f77b4", markersize=5, zorder=2)
+    else:
+        axes.plot(days, [y, y], "-", color="#1f77b4", linewidth=5, alpha=0.6, zorder=2)
 
 
 def _date_limits(days: list[dt.date]) -> tuple[dt.date, dt.date]:
     """The chart's span: every day drawn, a margin around, never outside the years 0001 to 9999.
 
-    (matplotlib's own margin would reach past them for an event on 0001-01-01 or 9999-12-31, and fail.)
+    The margin is a few days for a short span (so a week is drawn in days), 4% of a long one.
+    (matplotlib's own margin would reach past the calendar for an event on 0001-01-01 or 9999-12-31, and fail.)
     """
     if not days:
         return dt.date(2000, 1, 1), dt.date(2001, 1, 1)
     first, last = min(days), max(days)
-    margin = max(dt.timedelta(days=15), (last - first) * 0.03)
+    margin = max(dt.timedelta(days=2), (last - first) * 0.04)
     start = first - margin if first - dt.date.min > margin else dt.date.min
     stop = last + margin if dt.date.max - last > margin else dt.date.max
     return start, stop
 
 
 def path_network(paths: Paths) -> tuple[nx.MultiDiGraph[str], list[str]]:
-    """The edges of the paths found, and the first path's entities in order (for a left-to-right layout)."""
+    """The edges of the paths found, and the first path's entities in order (drawn on one line, start to end;
+    the other paths' entities are placed along it)."""
     edges = [hop.edge for path in paths.paths for hop in path]
     first: list[EntityRef] = [paths.paths[0][0].start, *(hop.end for hop in paths.paths[0])]
-    return network_of(edges), [entity.iri for entity in first] if len(paths.paths) == 1 else []
+    return network_of(edges), [entity.iri for entity in first]
