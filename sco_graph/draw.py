@@ -1,9 +1,9 @@
 """Pictures: the network around entities, a timeline chart, a path.
 
 SVG and PNG are drawn with matplotlib (its Agg backend: no screen needed). HTML
-is one self-contained page: the layout is computed here, and a few lines of
-inline JavaScript draw it as SVG with pan, zoom and hover-for-sources. The page
-loads nothing from the network.
+is one self-contained page drawn by the bundled vis-network library (search,
+filters, a date slider, hover and click for sources); the page loads nothing
+from the network.
 
 Labels are data, and data may be hostile: every label and title is drawn as
 plain text (matplotlib's mathtext is off, so ``$x$`` stays ``$x$``), control
@@ -16,15 +16,12 @@ ever a folder, a FIFO or a device.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sco_graph.dates import When
 from sco_graph.errors import UsageError
-from sco_graph.escape import json_text, visible, xml_text
-from sco_graph.picture_network import COLOURS  # one distinct colour a type (pictures and the page)
+from sco_graph.escape import visible, xml_text
 from sco_graph.results import HEADLINE_MARK, Edge, EntityRef, Paths, Timeline, cite
 
 if TYPE_CHECKING:
@@ -95,8 +92,18 @@ def network_of(edges: list[Edge]) -> nx.MultiDiGraph[str]:
             network.add_node(end.iri, label=end.name, type=end.type)
         label = f"{edge.relation} {edge.date_text()}".strip() + (f" {HEADLINE_MARK}" if edge.headline_only else "")
         sources = cite(edge.citations)
+        when, period = edge.when, edge.period  # EDTF text: the page's date slider reads them
         network.add_edge(
-            edge.source.iri, edge.target.iri, key=number, label=label, sources=sources, symmetric=edge.symmetric
+            edge.source.iri,
+            edge.target.iri,
+            key=number,
+            label=label,
+            sources=sources,
+            symmetric=edge.symmetric,
+            date=str(when.date) if when is not None and when.date is not None else None,
+            start=str(period.start) if period is not None and period.start is not None else None,
+            end=str(period.end) if period is not None and period.end is not None else None,
+            quotes=[citation.quote for citation in edge.citations],
         )
     if network.number_of_nodes() > MAX_NODES:
         raise UsageError(
@@ -188,113 +195,18 @@ def _matplotlib_network(
 
 
 # ------------------------------------------------------------------ interactive page
-_SCRIPT = """
-const data = JSON.parse(document.getElementById('graph-data').textContent);
-const svg = document.getElementById('graph');
-const tip = document.getElementById('tip');
-const NS = 'http://www.w3.org/2000/svg';
-const xs = data.nodes.map(n => n.x), ys = data.nodes.map(n => n.y);
-const pad = 80;
-let view = {x: Math.min(...xs) - pad, y: Math.min(...ys) - pad,
-            w: Math.max(...xs) - Math.min(...xs) + 2 * pad || 400,
-            h: Math.max(...ys) - Math.min(...ys) + 2 * pad || 300};
-const setView = () => svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
-const byId = Object.fromEntries(data.nodes.map(n => [n.id, n]));
-const show = (event, text) => { tip.textContent = text; tip.style.display = 'block';
-  tip.style.left = (event.clientX + 12) + 'px'; tip.style.top = (event.clientY + 12) + 'px'; };
-const hide = () => { tip.style.display = 'none'; };
-for (const e of data.edges) {
-  const a = byId[e.source], b = byId[e.target];
-  const line = document.createElementNS(NS, 'line');
-  Object.entries({x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: 'edge'}).forEach(([k, v]) => line.setAttribute(k, v));
-  line.addEventListener('mousemove', ev => show(ev, `${a.label} ${e.label} ${b.label}\\n${e.sources}`));
-  line.addEventListener('mouseleave', hide);
-  svg.appendChild(line);
-  const text = document.createElementNS(NS, 'text');
-  text.setAttribute('x', (a.x + b.x) / 2); text.setAttribute('y', (a.y + b.y) / 2);
-  text.setAttribute('class', 'edge-label'); text.textContent = e.label;
-  svg.appendChild(text);
-}
-for (const n of data.nodes) {
-  const circle = document.createElementNS(NS, 'circle');
-  Object.entries({cx: n.x, cy: n.y, r: 9, fill: n.colour, class: 'node'})
-    .forEach(([k, v]) => circle.setAttribute(k, v));
-  circle.dataset.iri = n.id;
-  circle.addEventListener('mousemove', ev => show(ev, `${n.label} (${n.type})\\n${n.id}`));
-  circle.addEventListener('mouseleave', hide);
-  svg.appendChild(circle);
-  const text = document.createElementNS(NS, 'text');
-  text.setAttribute('x', n.x + 12); text.setAttribute('y', n.y + 4); text.setAttribute('class', 'node-label');
-  text.textContent = n.label;
-  svg.appendChild(text);
-}
-setView();
-svg.addEventListener('wheel', ev => { ev.preventDefault();
-  const k = ev.deltaY > 0 ? 1.15 : 1 / 1.15, r = svg.getBoundingClientRect();
-  const mx = view.x + (ev.clientX - r.left) / r.width * view.w, my = view.y + (ev.clientY - r.top) / r.height * view.h;
-  view = {x: mx - (mx - view.x) * k, y: my - (my - view.y) * k, w: view.w * k, h: view.h * k}; setView(); });
-let drag = null;
-svg.addEventListener('mousedown', ev => { drag = {x: ev.clientX, y: ev.clientY, view: {...view}}; });
-window.addEventListener('mouseup', () => { drag = null; });
-window.addEventListener('mousemove', ev => { if (!drag) return; const r = svg.getBoundingClientRect();
-  view.x = drag.view.x - (ev.clientX - drag.x) / r.width * view.w;
-  view.y = drag.view.y - (ev.clientY - drag.y) / r.height * view.h; setView(); });
-document.body.dataset.drawn = String(data.nodes.length);
-"""
-
-_STYLE = """
-body { margin: 0; font-family: sans-serif; }
-h1 { font-size: 16px; margin: 8px 12px; }
-#graph { width: 100vw; height: calc(100vh - 40px); cursor: grab; }
-.edge { stroke: #999; stroke-width: 1.5; }
-.edge-label { font-size: 9px; fill: #555; }
-.node { stroke: #fff; stroke-width: 1.5; }
-.node-label { font-size: 11px; }
-#tip { position: fixed; display: none; white-space: pre-wrap; max-width: 420px; background: #fffbe6;
-       border: 1px solid #ccc; padding: 6px; font-size: 12px; pointer-events: none; }
-"""
-
-
 def _page(network: nx.MultiDiGraph[str], positions: dict[str, tuple[float, float]], title: str) -> bytes:
-    scale = 140.0 * max(1.0, network.number_of_nodes() ** 0.5)
-    nodes = [
-        {"id": node, "label": _text(data["label"]), "type": _text(data["type"]),
-         "colour": COLOURS.get(str(data["type"]), "#7f7f7f"),
-         "x": round(positions[node][0] * scale, 2), "y": round(-positions[node][1] * scale, 2)}
-        for node, data in sorted(network.nodes(data=True))
-    ]  # fmt: skip
-    edges = [
-        {"source": source, "target": target, "label": _text(data["label"]), "sources": _text(data["sources"])}
-        for source, target, data in network.edges(data=True)
-    ]
-    payload = _script_json({"nodes": nodes, "edges": edges})
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(title)}</title>
-<style>{_STYLE}</style>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<svg id="graph" xmlns="http://www.w3.org/2000/svg"></svg>
-<div id="tip"></div>
-<script type="application/json" id="graph-data">{payload}</script>
-<script>{_SCRIPT}</script>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+    """The self-contained interactive page, drawn by the bundled vis-network (see :mod:`sco_graph.picture_html`)."""
+    from sco_graph.picture_html import page
+
+    return page(network, positions, title)
 
 
 def _script_json(value: object) -> str:
-    """JSON to embed in a ``<script>`` element: no ``</script>``, ``<!--`` or raw line separators can occur.
+    """JSON that cannot end its ``<script>`` element (see :func:`sco_graph.picture_html.script_json`)."""
+    from sco_graph.picture_html import script_json
 
-    ``<``, ``>`` and ``&`` only ever appear inside JSON strings, where ``\\u003c`` and
-    friends are the same characters to ``JSON.parse`` but nothing to an HTML parser.
-    """
-    encoded = json_text(json.dumps(value, ensure_ascii=False))
-    return encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_json(value)
 
 
 # ------------------------------------------------------------------ timeline chart

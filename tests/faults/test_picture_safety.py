@@ -115,10 +115,10 @@ def svg_text(path: Path) -> str:
 
 def page_data(text: str) -> Any:
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, re.S)
-    assert len(scripts) == 2  # the data and the drawing code: nothing closed the data early
-    assert "<!--" not in scripts[0]
-    assert "<" not in scripts[0]
-    return json.loads(scripts[0])
+    assert len(scripts) == 4  # error guard, data, bundled library, drawing code: nothing closed the data early
+    assert "<!--" not in scripts[1]
+    assert "<" not in scripts[1]
+    return json.loads(scripts[1])
 
 
 def hostile_cli(cli: Invoke, data: Path, *args: str) -> Any:
@@ -249,10 +249,15 @@ def test_a_browser_draws_every_hostile_label_as_text(cli: Invoke, hostile: Path,
     nodes = len(page_data(wrote(hostile_cli(cli, hostile, "draw", "Host", "--output", str(path)), path))["nodes"])
     command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", path.as_uri()]  # fmt: skip
+               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--dump-dom",
+               path.as_uri()]  # fmt: skip
     dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
     assert f'data-drawn="{nodes}"' in dom  # the page's script ran to its end: the data parsed
+    assert 'data-errors="0"' in dom
     assert nodes == len(HOSTILE) + 2
-    assert "<script>alert" not in dom.split("</script>", 2)[-1]  # no label became markup
+    assert dom.count("<script") == 4
+    outside_scripts = re.sub(r"<script[^>]*>.*?</script>", "", dom, flags=re.S)
+    assert "<script>alert" not in outside_scripts  # no label became markup
+    assert "<b>" not in outside_scripts
     drawn = {html.unescape(label) for label in re.findall(r'class="node-label"[^>]*>([^<]*)<', dom)}
     assert drawn >= {*SHOWN.values(), "<script>alert(1)</script> Writer", "Tom & Jerry", "<!-- Comment"}
