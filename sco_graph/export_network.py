@@ -20,6 +20,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from sco_graph.colours import rgb
 from sco_graph.dates import PartialDate
 from sco_graph.escape import json_text, visible, xml_text
 from sco_graph.graph import values_clause
@@ -219,22 +220,6 @@ GEXF_START = (
 )
 # The edge attributes GEXF carries as attribute values: all but the time bounds, which are its own start and end.
 GEXF_EDGE_VALUES = tuple(name for name in EDGE_ATTRIBUTES if name not in ("start", "end"))
-# Node colours by type (the Tableau 20 palette); a type not listed is grey.
-TYPE_COLOURS: dict[str, tuple[int, int, int]] = {
-    "person": (31, 119, 180),
-    "unnamed office holder": (174, 199, 232),
-    "organisation": (255, 127, 14),
-    "organ": (255, 187, 120),
-    "country": (44, 160, 44),
-    "place": (152, 223, 138),
-    "document": (214, 39, 40),
-    "memorandum": (255, 152, 150),
-    "strategy": (148, 103, 189),
-    "appeal": (197, 176, 213),
-    "programme": (140, 86, 75),
-    "initiative": (227, 119, 194),
-}
-OTHER_COLOUR = (127, 127, 127)
 
 
 def _gexf(network: Network, out: Batched) -> None:
@@ -267,7 +252,7 @@ def _gexf(network: Network, out: Batched) -> None:
         out.add("    </attributes>\n")
     out.add("    <nodes>\n" if network.nodes else "    <nodes />\n")
     for iri, (label, kind) in network.nodes.items():
-        red, green, blue = TYPE_COLOURS.get(kind, OTHER_COLOUR)
+        red, green, blue = rgb(kind)  # the pictures' colours
         out.add(
             f'      <node id="{et(iri)}" label="{et(label)}">\n        <attvalues>\n'
             f'          <attvalue for="0" value="{et(kind)}" />\n'

@@ -22,8 +22,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sco_graph.colours import COLOURS, OTHER_COLOUR
 from sco_graph.escape import json_text, visible, xml_text
-from sco_graph.picture_network import COLOURS, OTHER_COLOUR
 
 if TYPE_CHECKING:
     import networkx as nx

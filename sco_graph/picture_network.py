@@ -22,26 +22,11 @@ import functools
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sco_graph.colours import colour
+
 if TYPE_CHECKING:
     import networkx as nx
 
-# One colour a type, no two alike (the HTML page and the legend use the same table).
-COLOURS = {
-    "person": "#1f77b4",
-    "unnamed office holder": "#9ecae1",
-    "organisation": "#d62728",
-    "organ": "#ff9896",
-    "country": "#2ca02c",
-    "place": "#8c564b",
-    "memorandum": "#9467bd",
-    "strategy": "#bcbd22",
-    "appeal": "#17becf",
-    "programme": "#ff7f0e",
-    "document": "#c5b0d5",
-    "initiative": "#e377c2",
-    "entity": "#7f7f7f",
-}
-OTHER_COLOUR = "#7f7f7f"
 EDGE_LABEL_LIMIT = 120  # past this many linked pairs, relation labels are dropped (the HTML page has them all)
 NODE_FONT = 8.0
 EGO_FONT = 9.0
@@ -101,10 +86,6 @@ class Label(NamedTuple):
     size: float
     bold: bool
     leader: tuple[float, float] | None
-
-
-def colour(kind: str) -> str:
-    return COLOURS.get(kind, OTHER_COLOUR)
 
 
 @functools.cache

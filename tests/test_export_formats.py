@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from rdflib.compare import isomorphic
 
+from sco_graph.colours import rgb
 from sco_graph.export import rdf_bytes
 from sco_graph.export_neo4j import cypher_name, cypher_string, relationship_type, type_label
-from sco_graph.export_network import TYPE_COLOURS
 from sco_graph.model import PREFIXES
 
 from .conftest import Invoke
@@ -173,8 +173,8 @@ def test_gexf_nodes_are_coloured_by_type(gexf: Any) -> None:
         (colour,) = node.findall(f"{GEXF}color")
         colours.setdefault(kind, set()).add(tuple(int(colour.get(channel)) for channel in "rgb"))
     assert len(nodes) > 50
-    assert colours["person"] == {TYPE_COLOURS["person"]}
-    assert colours["country"] == {TYPE_COLOURS["country"]}
+    assert colours["person"] == {rgb("person")} == {(0x1F, 0x77, 0xB4)}
+    assert colours["country"] == {rgb("country")}
     assert all(len(found) == 1 for found in colours.values())
     assert len({next(iter(found)) for found in colours.values()}) == len(colours)
 

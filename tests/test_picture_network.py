@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sco_graph.picture_network import COLOURS
+from sco_graph.colours import COLOURS
 
 from .conftest import Invoke
 from .test_draw import chromium, draw
