@@ -78,15 +78,27 @@ def local_only(graph: Graph, what: str, hint: str) -> None:
         raise UsageError(f"{what} reads the whole graph, which sco-graph never asks of an endpoint; {hint}")
 
 
+def count_of(rows: list[Row]) -> int:
+    """The ``?n`` of an aggregate's single row (0 when none); a store answering a non-integer is not trusted."""
+    value = rows[0].get("n") if rows else None
+    if value is None:
+        return 0
+    try:
+        return int(value.value)
+    except ValueError:
+        from sco_graph.errors import DataError
+        from sco_graph.escape import visible
+
+        raise DataError(f"the store answered a count that is not an integer: {visible(value.value[:40])}") from None
+
+
 def check_count(graph: Graph, count_query: str, what: str, hint: str) -> None:
     """On an endpoint, refuse a question with more rows than :data:`ENDPOINT_ROWS` (``count_query`` counts ``?n``)."""
     if not graph.is_remote:
         return
     from sco_graph.errors import UsageError
 
-    rows = graph.store.select(count_query)
-    value = rows[0].get("n") if rows else None
-    count = int(value.value) if value is not None and value.value.isdigit() else 0
+    count = count_of(graph.store.select(count_query))
     if count > ENDPOINT_ROWS:
         raise UsageError(
             f"the endpoint holds {count:,} {what}, more than the {ENDPOINT_ROWS:,} sco-graph reads from an "

@@ -28,7 +28,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from math import inf
 
-from sco_graph.graph import Graph, values_clause
+from sco_graph.graph import Graph, count_of, values_clause
 from sco_graph.linkage import links_query
 from sco_graph.mirror import EVENT, NODE_PREDICATES, Entries, PathIndex, compact, link_described, link_entities
 from sco_graph.model import ENTITY_TYPES
@@ -249,6 +249,4 @@ def linked_total(graph: Graph) -> int:
     """How many entities are linked to some other, counted by the server."""
     from sco_graph.linkage import linked_pattern
 
-    rows = graph.store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {linked_pattern()} }}")
-    value = rows[0].get("n") if rows else None
-    return int(value.value) if value is not None and value.value.isdigit() else 0
+    return count_of(graph.store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {linked_pattern()} }}"))

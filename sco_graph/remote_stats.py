@@ -13,7 +13,7 @@ answer says why.
 from __future__ import annotations
 
 from sco_graph.centrality import EXACT_UP_TO, Centrality, rank_pairs
-from sco_graph.graph import Graph
+from sco_graph.graph import Graph, count_of
 from sco_graph.linkage import linked_pattern
 from sco_graph.results import Ranked
 
@@ -21,17 +21,14 @@ PAIRS = 20_000
 EXTRA = 100  # rows read past ``top``, so that ties at the cut are ordered by name as local data orders them
 
 
-def _number(graph: Graph, query: str) -> int:
-    rows = graph.store.select(query)
-    value = rows[0].get("n") if rows else None
-    return int(value.value) if value is not None and value.value.isdigit() else 0
-
-
 def remote_connected(graph: Graph, top: int) -> Centrality:
     """The linked pairs' count and the ``top`` most connected entities, computed on the server."""
     pattern = linked_pattern()
-    pairs = _number(graph, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x ?y WHERE {{ {pattern} }} }}") // 2
-    entities = _number(graph, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")
+    pairs = (
+        count_of(graph.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x ?y WHERE {{ {pattern} }} }}"))
+        // 2
+    )
+    entities = count_of(graph.store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"))
     if pairs <= PAIRS and entities <= EXACT_UP_TO:
         rows = graph.store.select(f"SELECT DISTINCT ?x ?y WHERE {{ {pattern} FILTER(STR(?x) < STR(?y)) }}")
         return rank_pairs(graph, [(row["x"].value, row["y"].value) for row in rows], top)

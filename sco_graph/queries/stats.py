@@ -11,32 +11,17 @@ import re
 from collections import Counter
 
 from sco_graph.dates import DATATYPE_PRECISION, PartialDate
-from sco_graph.errors import DataError, UsageError
-from sco_graph.graph import Graph, values_clause
+from sco_graph.errors import UsageError
+from sco_graph.graph import Graph, count_of, values_clause
 from sco_graph.model import ENTITY_TYPES, EVENT_TYPES, FACT_TYPES
 from sco_graph.results import Stats
-from sco_graph.terms import Literal, Row
+from sco_graph.terms import Literal
 
 # The dates of events (their date, end date or latest possible date), and the same properties of any node.
 _DATES = "VALUES ?p { sco:date sco:endDate sco:notAfter } ?e ?p ?d ."
 _EVENT_DATES = f"{values_clause('t', EVENT_TYPES)} {_DATES} ?e a ?t ."
 # A date's lexical form as the loader admits it: fixed width, so within one datatype text order is date order.
 _CANONICAL = re.compile(r"[0-9]{4}(?:-[0-9]{2}){0,2}", re.ASCII)
-
-
-def _count(rows: list[Row]) -> int:
-    """The ``?n`` of an aggregate's single row; a store that answers something else is not trusted."""
-    from sco_graph.escape import visible
-
-    if not rows:
-        return 0
-    value = rows[0].get("n")
-    if value is None:
-        return 0
-    try:
-        return int(value.value)
-    except ValueError:
-        raise DataError(f"the store answered a count that is not an integer: {visible(value.value[:40])}") from None
 
 
 def stats(graph: Graph, top: int = 10) -> Stats:
@@ -50,11 +35,11 @@ def stats(graph: Graph, top: int = 10) -> Stats:
         )
         counts: Counter[str] = Counter()
         for row in rows:
-            counts[classes[row["t"].value]] += _count([row])
+            counts[classes[row["t"].value]] += count_of([row])
         return dict(sorted(counts.items()))
 
-    triples = _count(graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
-    sources = _count(graph.store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sco:Article }"))
+    triples = count_of(graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    sources = count_of(graph.store.select("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sco:Article }"))
     if graph.is_remote:
         from sco_graph.remote_stats import remote_connected
 
